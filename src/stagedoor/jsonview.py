@@ -74,6 +74,7 @@ def message(m: Message, *, with_text: bool = True) -> dict[str, Any]:
             for a in m.attachments
         ],
         "origin": m.origin,
+        "external_id": m.external_id,
         "notes": list(m.notes),
     }
     if with_text:

@@ -75,6 +75,9 @@ class Message:
     language: str = ""
     attachments: tuple[Attachment, ...] = ()
     origin: str = ""
+    """Where it was read from: a file path, with '#n' for the n-th item of a mailbox or export."""
+    external_id: str = ""
+    """The source's own id: the Message-ID header, an export's id column, a letter's file name."""
     notes: tuple[str, ...] = field(default_factory=tuple)
     """Non-fatal parse notes a human may want to know (charset guessed, HTML converted, body missing)."""
 
