@@ -123,3 +123,14 @@ def correspondents(desk: Desk, limit: int = 200) -> list[Correspondent]:
 
 def quarantine(desk: Desk, limit: int = 200) -> list[QuarantineRecord]:
     return desk.store.quarantine(limit=limit)
+
+
+DEMO_DATA = Path(__file__).parent / "demo_data"
+DEMO_INPUTS = ("mailbox.mbox", "dms.csv", "letters")
+
+
+def demo_settings(settings: Settings) -> tuple[Settings, list[Path]]:
+    """The bundled synthetic mailbox and the artist's lyrics, unless the user set their own lyrics file."""
+    if settings.lyrics_file is None:
+        settings = settings.model_copy(update={"lyrics_file": DEMO_DATA / "lyrics.txt"})
+    return settings, [DEMO_DATA / name for name in DEMO_INPUTS]
