@@ -14,8 +14,8 @@ import time
 from pathlib import Path
 
 from stagedoor import services
-from stagedoor.ingest import discover, iter_source
 from stagedoor.domain import Incoming
+from stagedoor.ingest import discover, iter_source
 from stagedoor.settings import Settings
 
 OUT = Path("bench-results")
@@ -86,8 +86,12 @@ def main() -> None:
     print("|---|---|")
     print(f"| plain loop: json.loads each line | {result['parse_only_msgs_per_s']:,} |")
     print(f"| stagedoor read (in process, reader loaded) | {result['stagedoor_read_msgs_per_s']:,} |")
-    print(f"| `stagedoor read FILE` (CLI, start-up included) | {result['stagedoor_read_cli_msgs_per_s_incl_startup']:,} |")
-    print(f"reading costs {result['ratio_read_to_parse']}x the time of parsing alone; reader load {loaded:.2f} s")
+    print(
+        f"| `stagedoor read FILE` (CLI, start-up included) | {result['stagedoor_read_cli_msgs_per_s_incl_startup']:,} |"
+    )
+    print(
+        f"reading costs {result['ratio_read_to_parse']}x the time of parsing alone; reader load {loaded:.2f} s"
+    )
 
 
 if __name__ == "__main__":

@@ -64,5 +64,7 @@ def test_only_store_imports_sqlalchemy() -> None:
 
 
 def test_every_top_level_module_is_classified() -> None:
-    top = {p.name.removesuffix(".py") for p in SRC.iterdir() if p.suffix == ".py" or (p / "__init__.py").exists()}
+    top = {
+        p.name.removesuffix(".py") for p in SRC.iterdir() if p.suffix == ".py" or (p / "__init__.py").exists()
+    }
     assert top - {"__init__", "__main__"} <= set(ALLOWED)

@@ -39,11 +39,15 @@ def _desk() -> services.Desk:
 
 @app.command()
 def ingest(
-    paths: Annotated[list[Path], typer.Argument(help="Files or folders: .eml, mbox, Maildir, .csv, .json, .txt")],
+    paths: Annotated[
+        list[Path], typer.Argument(help="Files or folders: .eml, mbox, Maildir, .csv, .json, .txt")
+    ],
     preset: Annotated[str, typer.Option(help="Column preset for CSV/JSON exports.")] = "generic",
     column: Annotated[
         list[str] | None,
-        typer.Option("--column", "-c", help="Override one column of the preset: FIELD=COLUMN, e.g. text=message."),
+        typer.Option(
+            "--column", "-c", help="Override one column of the preset: FIELD=COLUMN, e.g. text=message."
+        ),
     ] = None,
 ) -> None:
     """Store every message (unparseable ones quarantined with the reason), read it, and route it."""
@@ -72,7 +76,9 @@ def ingest(
     ) as progress:
         task = progress.add_task("", total=total)
         counts = services.ingest_sources(
-            desk, sources, on_source_done=lambda s: progress.update(task, advance=s.size, description=s.path.name)
+            desk,
+            sources,
+            on_source_done=lambda s: progress.update(task, advance=s.size, description=s.path.name),
         )
     out.print(
         f"{counts.new} new, {counts.duplicate} duplicate, {counts.quarantined} quarantined"
@@ -89,7 +95,9 @@ def _split_pair(text: str) -> tuple[str, str]:
 
 @app.command()
 def queue(
-    route: Annotated[Route | None, typer.Option(help="Only this queue; all routed messages when omitted.")] = None,
+    route: Annotated[
+        Route | None, typer.Option(help="Only this queue; all routed messages when omitted.")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="JSON lines instead of a table.")] = False,
     limit: Annotated[int, typer.Option(min=1, help="How many messages.")] = 50,
 ) -> None:
@@ -118,7 +126,9 @@ def queue(
 
 @app.command()
 def show(
-    message_id: Annotated[str, typer.Argument(metavar="ID", help="Message id, as `stagedoor queue` prints it.")],
+    message_id: Annotated[
+        str, typer.Argument(metavar="ID", help="Message id, as `stagedoor queue` prints it.")
+    ],
     as_json: Annotated[bool, typer.Option("--json", help="JSON instead of text.")] = False,
 ) -> None:
     """One message: its text, flags with evidence and reasons, and routes."""
@@ -129,7 +139,9 @@ def show(
         sys.stdout.write(json.dumps(jsonview.record(rec), ensure_ascii=False, indent=2) + "\n")
         return
     m, r = rec.message, rec.reading
-    out.print(f"[bold]{m.subject or '(no subject)'}[/]  from {m.sender.display} via {m.channel.value}", markup=True)
+    out.print(
+        f"[bold]{m.subject or '(no subject)'}[/]  from {m.sender.display} via {m.channel.value}", markup=True
+    )
     out.print(m.text, markup=False, highlight=False)
     if r is None:
         out.print("not read yet")
@@ -137,12 +149,16 @@ def show(
     out.print(f"\nseverity {r.severity.value}; routes: {', '.join(x.value for x in r.routes)}")
     for f in r.flags:
         quotes = "; ".join(repr(e.text) for e in f.evidence)
-        out.print(f"- {f.category.value} ({f.severity.value}, {f.score:.2f}): {f.reason} [{quotes}]", markup=False)
+        out.print(
+            f"- {f.category.value} ({f.severity.value}, {f.score:.2f}): {f.reason} [{quotes}]", markup=False
+        )
 
 
 @app.command()
 def read(
-    file: Annotated[Path | None, typer.Argument(help="JSONL file of {\"id\", \"text\"}; stdin when omitted.")] = None,
+    file: Annotated[
+        Path | None, typer.Argument(help='JSONL file of {"id", "text"}; stdin when omitted.')
+    ] = None,
 ) -> None:
     """The stable batch interface: JSONL in, one reading per line out, in input order. Stores nothing."""
     reader = services.build_reader(Settings())
@@ -191,13 +207,17 @@ def _serve(desk: services.Desk, host: str, port: int) -> None:
 
 @app.command()
 def demo(
-    serve_after: Annotated[bool, typer.Option("--serve/--no-serve", help="Serve the desk afterwards.")] = True,
+    serve_after: Annotated[
+        bool, typer.Option("--serve/--no-serve", help="Serve the desk afterwards.")
+    ] = True,
 ) -> None:
     """Ingest the bundled synthetic mailbox (mbox, DM export, letters) with its lyrics file, then serve."""
     settings, inputs = services.demo_settings(Settings())
     desk = services.open_desk(settings)
     counts = services.ingest_sources(desk, services.plan_ingest(inputs))
-    out.print(f"demo mailbox: {counts.new} new, {counts.duplicate} duplicate, {counts.quarantined} quarantined")
+    out.print(
+        f"demo mailbox: {counts.new} new, {counts.duplicate} duplicate, {counts.quarantined} quarantined"
+    )
     for route, n in services.queue_counts(desk).items():
         out.print(f"  {route.value} queue: {n}")
     if serve_after:

@@ -45,7 +45,9 @@ class Sender:
 
     @property
     def display(self) -> str:
-        return self.name or self.address or (f"@{self.handle.lstrip('@')}" if self.handle else "") or "unknown"
+        return (
+            self.name or self.address or (f"@{self.handle.lstrip('@')}" if self.handle else "") or "unknown"
+        )
 
 
 def _fold(text: str) -> str:

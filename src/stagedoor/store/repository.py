@@ -155,7 +155,9 @@ class Store:
                 .values(current=False)
             )
             s.execute(
-                update(MessageRow).where(MessageRow.id == reading.message_id).values(language=reading.language)
+                update(MessageRow)
+                .where(MessageRow.id == reading.message_id)
+                .values(language=reading.language)
             )
             s.add(mapping.reading_row(reading))
             s.commit()
@@ -293,7 +295,8 @@ class Store:
                 "messages": s.scalar(select(func.count()).select_from(MessageRow)) or 0,
                 "quarantined": s.scalar(select(func.count()).select_from(QuarantineRow)) or 0,
                 "correspondents": s.scalar(select(func.count()).select_from(CorrespondentRow)) or 0,
-                "readings": s.scalar(select(func.count()).select_from(ReadingRow).filter_by(current=True)) or 0,
+                "readings": s.scalar(select(func.count()).select_from(ReadingRow).filter_by(current=True))
+                or 0,
             }
 
     def latest_received(self) -> datetime | None:
