@@ -11,7 +11,7 @@ The convention: an optional header block, then a blank line, then the letter as 
     Chère Maya, ...
 
 Header keys (case-insensitive): From (the writer's name), Address (postal; indented lines continue it),
-Date (ISO or dd/mm/yyyy), Subject, Email, Handle, Platform. The block counts only if every line before
+Date (ISO or dd/mm/yyyy), Subject, Email, Handle, Platform, Sample (marks test and demo letters as synthetic). The block counts only if every line before
 the first blank line is one of these keys or a continuation; otherwise the whole file is the body and
 the sender is unknown (a name in the sign-off is not guessed). Text is utf-8, else cp1252 with a note.
 """
@@ -25,7 +25,7 @@ from stagedoor.domain import Channel, IngestItem, Quarantined, Sender
 from stagedoor.ingest.base import Source, make_message, too_big
 from stagedoor.ingest.text import decode_file, looks_binary, normalise, one_line, parse_date
 
-KEYS = ("from", "address", "date", "subject", "email", "handle", "platform")
+KEYS = ("from", "address", "date", "subject", "email", "handle", "platform", "sample")
 _LINE = re.compile(r"([A-Za-z]+)[ \t]*:[ \t]*(.*)")
 
 
@@ -92,5 +92,10 @@ class LetterImporter:
             text=body,
             origin=origin,
             external_id=name,
-            notes=[*notes, *date_notes, *([] if body else ["no body"])],
+            notes=[
+                *notes,
+                *date_notes,
+                *([] if body else ["no body"]),
+                *([f"sample: {fields['sample'].strip()}"] if fields.get("sample") else []),
+            ],
         )
