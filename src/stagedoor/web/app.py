@@ -1,0 +1,55 @@
+"""The app factory: `create_app(desk)` builds the web desk; nothing is created at import time."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import jinja2
+from fastapi import FastAPI
+from fastapi.exceptions import RequestValidationError
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException
+
+from stagedoor.services import Desk
+from stagedoor.web import correspondents, errors, health, messages, present, quarantine, queue
+from stagedoor.web.headers import SecurityHeaders
+from stagedoor.web.highlight import css_name
+
+HERE = Path(__file__).parent
+
+
+def build_templates() -> Jinja2Templates:
+    """Autoescape on for every template, whatever its name; undefined names fail loudly."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(HERE / "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["when"] = present.when
+    env.filters["size"] = present.size
+    env.filters["css_name"] = css_name
+    env.globals["category_word"] = present.category_word
+    env.globals["queues"] = present.QUEUES
+    return Jinja2Templates(env=env)
+
+
+def create_app(desk: Desk) -> FastAPI:
+    app = FastAPI(
+        title="Stagedoor desk",
+        docs_url=None,  # the interactive docs load scripts from a CDN, which the CSP forbids
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+    )
+    app.state.desk = desk
+    app.state.templates = build_templates()
+    app.add_middleware(SecurityHeaders)
+    app.add_exception_handler(HTTPException, errors.http_error)
+    app.add_exception_handler(RequestValidationError, errors.validation_error)
+    app.add_exception_handler(Exception, errors.server_error)
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    for module in (queue, messages, correspondents, quarantine, health):
+        app.include_router(module.router)
+    return app
