@@ -1,0 +1,65 @@
+"""The Reader: runs the stage pipeline over a message and returns the domain Reading.
+
+Built once (lexicons compiled, lyrics indexed, stage order checked), then used for any number of
+messages. Routing is triage's job, so a Reading leaves here with no routes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from stagedoor.domain import Message, Reading, overall_severity
+from stagedoor.read.language import LANGUAGES
+from stagedoor.read.lexicon import load_lexicon
+from stagedoor.read.lyrics import LyricIndex
+from stagedoor.read.patterns import Matcher
+from stagedoor.read.pipeline import Doc, Env, ReaderContext, Stage, StageInfo, check_order
+from stagedoor.read.stages import DEFAULT_PIPELINE
+
+PIPELINE_VERSION = "stagedoor.rules.v1"
+DEFAULT_CONTEXT = ReaderContext()
+
+
+class Reader:
+    """Message in, Reading out: flags with evidence and reasons, and the candidates context set aside."""
+
+    def __init__(
+        self, context: ReaderContext = DEFAULT_CONTEXT, stages: tuple[Stage, ...] = DEFAULT_PIPELINE
+    ) -> None:
+        check_order(stages)
+        lexicon = load_lexicon()
+        self._env = Env(context, lexicon, Matcher.build(lexicon, LANGUAGES), LyricIndex.build(context.lyrics))
+        self._stages = stages
+        self.version = f"{PIPELINE_VERSION}+{_checksum(lexicon.checksum, context)}"
+
+    @property
+    def context(self) -> ReaderContext:
+        return self._env.context
+
+    @property
+    def stages(self) -> list[StageInfo]:
+        return [s.info for s in self._stages]
+
+    def read(self, message: Message) -> Reading:
+        return self.read_text(message.text, message_id=message.id)
+
+    def read_text(self, text: str, message_id: str = "") -> Reading:
+        doc = Doc(message_id=message_id, text=text)
+        for s in self._stages:
+            doc = s.run(doc, self._env)
+        return Reading(
+            message_id=message_id,
+            language=doc.language or "en",
+            flags=doc.flags,
+            severity=overall_severity(doc.flags),
+            routes=(),
+            pipeline_version=self.version,
+            suppressed=doc.suppressed,
+        )
+
+
+def _checksum(lexicon_checksum: str, context: ReaderContext) -> str:
+    """Data files and lyrics both change readings, so both change the version (and trigger a re-read)."""
+    digest = hashlib.sha256(lexicon_checksum.encode())
+    digest.update(repr((context.lyrics, context.lyric_similarity)).encode())
+    return digest.hexdigest()[:12]
