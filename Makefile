@@ -26,8 +26,8 @@ serve: venv
 	$(BIN)/stagedoor serve
 
 lint: venv
-	$(BIN)/ruff check src tests scripts bench
-	$(BIN)/ruff format --check src tests scripts bench
+	$(BIN)/ruff check src tests training scripts bench
+	$(BIN)/ruff format --check src tests training scripts bench
 	$(BIN)/mypy
 
 test: system venv lint
