@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 SYSTEM_STAMP := /tmp/.stagedoor-system-deps
 
-.PHONY: demo test lint bench system venv serve clean
+.PHONY: demo test lint bench models eval system venv serve clean
 
 venv: $(STAMP)
 
@@ -33,8 +33,24 @@ lint: venv
 test: system venv lint
 	bash scripts/run-tests.sh
 
+# Rebuild the shipped model files from ../shared/data (or DATA=path): linear.npz/json, fusion.json, seen.npz.
+DATA ?= ../shared/data
+models: venv
+	$(BIN)/python -m training.train --data $(DATA)
+
 bench: venv
 	$(BIN)/python bench/read_throughput.py
 
+# The issue's target sets in ../shared/data and our French set, next to the TF-IDF baseline: eval-results/report.md
+EVAL_SETS := $(DATA)/artist_risk/threat_youtube_hammer2019/data.jsonl \
+	$(DATA)/writer_risk/twitter_suicidal_ideation_kaggle/data.jsonl \
+	$(DATA)/writer_risk/cssrs_reddit_500/data.jsonl \
+	$(DATA)/artist_risk/youtube_spam_collection_uci/data.jsonl \
+	$(DATA)/artist_risk/cyberagressionado_v2_fr/data.jsonl \
+	eval/fr/stagedoor_fr_eval_v1.jsonl
+
+eval: venv
+	$(BIN)/stagedoor eval $(EVAL_SETS) --lyrics eval/fr/lyrics.txt --baseline --train-data $(DATA) --out eval-results
+
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache test-artifacts bench-results
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache test-artifacts bench-results eval-results

@@ -16,6 +16,7 @@ from pathlib import Path
 from stagedoor import services
 from stagedoor.domain import Incoming
 from stagedoor.ingest import discover, iter_source
+from stagedoor.read import Reader, ReaderContext
 from stagedoor.settings import Settings
 
 OUT = Path("bench-results")
@@ -40,9 +41,9 @@ def time_parse_only(lines: list[str]) -> float:
     return time.perf_counter() - start
 
 
-def time_reader(lines: list[str]) -> tuple[float, float]:
+def time_reader(lines: list[str], use_model: bool = True) -> tuple[float, float]:
     start = time.perf_counter()
-    reader = services.build_reader(Settings())
+    reader = Reader(ReaderContext(use_model=use_model))
     reader.read_text("warm-up: load the language detector and lexicons", message_id="w")
     loaded = time.perf_counter() - start
     start = time.perf_counter()
@@ -70,12 +71,15 @@ def main() -> None:
 
     parse = min(time_parse_only(lines) for _ in range(5))
     loaded, read = time_reader(lines)
+    _, rules = time_reader(lines, use_model=False)
     cli = time_cli(path)
     result = {
         "messages": args.n,
         "megabytes": round(mb, 2),
         "parse_only_msgs_per_s": round(args.n / parse),
         "stagedoor_read_msgs_per_s": round(args.n / read),
+        "rules_only_msgs_per_s": round(args.n / rules),
+        "model_cost_ms_per_msg": round((read - rules) / args.n * 1000, 3),
         "stagedoor_read_cli_msgs_per_s_incl_startup": round(args.n / cli),
         "reader_load_s": round(loaded, 2),
         "ratio_read_to_parse": round(read / parse, 1),
@@ -86,11 +90,13 @@ def main() -> None:
     print("|---|---|")
     print(f"| plain loop: json.loads each line | {result['parse_only_msgs_per_s']:,} |")
     print(f"| stagedoor read (in process, reader loaded) | {result['stagedoor_read_msgs_per_s']:,} |")
+    print(f"| the same, rules only (model off) | {result['rules_only_msgs_per_s']:,} |")
     print(
         f"| `stagedoor read FILE` (CLI, start-up included) | {result['stagedoor_read_cli_msgs_per_s_incl_startup']:,} |"
     )
     print(
-        f"reading costs {result['ratio_read_to_parse']}x the time of parsing alone; reader load {loaded:.2f} s"
+        f"reading costs {result['ratio_read_to_parse']}x the time of parsing alone; reader load {loaded:.2f} s;"
+        f" the model adds {result['model_cost_ms_per_msg']} ms a message"
     )
 
 

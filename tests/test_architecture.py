@@ -21,7 +21,9 @@ ALLOWED: dict[str, set[str]] = {
     "jsonview": {"domain"},
     "settings": set(),
     "web": {"domain", "services", "jsonview", "settings", "triage"},
-    "cli": {"domain", "services", "jsonview", "settings", "ingest", "web"},
+    "cli": {"domain", "services", "jsonview", "settings", "ingest", "web", "evaluation"},
+    "datasets": {"domain"},
+    "evaluation": {"domain", "datasets", "services", "settings", "read", "jsonview"},
 }
 
 

@@ -10,10 +10,10 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.linear_model import LogisticRegression
 
-from stagedoor.read.models.features import Featurizer
-from stagedoor.read.models.linear import best_per_text, calibrate
 from stagedoor.datasets.corpus import Example
 from stagedoor.datasets.labelmap import field as lookup
+from stagedoor.read.models.features import Featurizer
+from stagedoor.read.models.linear import best_per_text, calibrate
 
 C = 10.0  # weak regularisation: on dev, C=10 beat C=1 for threat, suicide and distress alike
 

@@ -12,14 +12,17 @@ from typing import Any
 
 import numpy as np
 
+from stagedoor.datasets.corpus import DEFAULT_DATA, Example, counts, load_examples
+from stagedoor.datasets.labelmap import LABEL_MAP, load_label_map
+from stagedoor.datasets.seen import SEEN_FILE, SeenTexts, text_hash
+from stagedoor.read.fusion import FUSION_FILE
 from stagedoor.read.models.features import Featurizer, default_params
 from stagedoor.read.models.linear import FORMAT_VERSION, LinearModel
 from training import report
 from training.baseline import baseline_probs
-from stagedoor.datasets.corpus import DEFAULT_DATA, Example, counts, load_examples
-from training.export import prune, weight_arrays, write_model
+from training.export import prune, weight_arrays, write_json, write_model
 from training.fit import C, CategoryFit, Features, fit_category
-from stagedoor.datasets.labelmap import LABEL_MAP, load_label_map
+from training.fusion import fit_fusion, fused_probs, rule_matrix
 from training.metrics import category_metrics, per_dataset, target_metrics
 
 REPO = Path(__file__).resolve().parents[1]
@@ -35,6 +38,11 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="where linear.npz and linear.json go")
     parser.add_argument("--no-baseline", action="store_true", help="skip the TF-IDF + LR comparison")
+    parser.add_argument(
+        "--fusion-only",
+        action="store_true",
+        help="keep the shipped linear model; refit only the rules+model fusion layer and thresholds",
+    )
     return parser.parse_args(argv)
 
 
@@ -83,11 +91,45 @@ def metadata(
     }
 
 
+def train_fusion(
+    examples: Sequence[Example],
+    model: LinearModel,
+    categories: list[str],
+    rows: dict[str, np.ndarray],
+    out: Path,
+) -> dict[str, Any]:
+    """Fit the rules+model layer on calibration rows, write fusion.json, and return fused dev metrics."""
+    split = {s: [examples[i] for i in r] for s, r in rows.items()}
+    model_p = {s: model.predict_proba([ex.text for ex in split[s]]) for s in rows}
+    rules = {s: rule_matrix((ex.text for ex in split[s]), categories, f"rules on {s}") for s in rows}
+    config, specs = fit_fusion(categories, split["calibration"], model_p["calibration"], rules["calibration"])
+    write_json(out / FUSION_FILE, config)
+    probs = {s: fused_probs(specs, categories, model_p[s], rules[s]) for s in rows}
+    return evaluate(examples, probs, categories)
+
+
+def refit_fusion(examples: Sequence[Example], categories: list[str], out: Path) -> int:
+    path = out / "linear.json"
+    model = LinearModel.load(path)
+    rows = {
+        s: np.array([i for i, ex in enumerate(examples) if ex.split == s]) for s in ("calibration", "dev")
+    }
+    fused = train_fusion(examples, model, categories, rows, out)
+    meta = dict(model.metadata_)
+    meta["dev_metrics"]["fused_with_rules"] = {k: fused[k] for k in ("categories", "targets")}
+    write_json(path, meta)
+    report.print_categories("Dev metrics per category, fused with the rules", fused["categories"])
+    report.print_targets(fused["targets"], None)
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse(argv)
     started = time.perf_counter()
     label_map = load_label_map()
     examples = load_examples(args.data, label_map)
+    if args.fusion_only:
+        return refit_fusion(examples, list(label_map["modelled"]), args.out)
     featurizer = Featurizer(default_params())
     features = Features.of(featurizer, examples)
     categories = list(label_map["modelled"])
@@ -122,12 +164,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     }
     path = write_model(args.out, arrays, meta)
     LinearModel.load(path)
+    fused = train_fusion(examples, model, categories, rows, args.out)
+    meta["dev_metrics"]["fused_with_rules"] = {k: fused[k] for k in ("categories", "targets")}
+    write_json(path, meta)
+    SeenTexts(text_hash(ex.text) for ex in examples if ex.split != "dev").save(args.out / SEEN_FILE)
     report.print_categories("Dev metrics per category, before pruning", full["categories"])
     report.print_categories("Dev metrics per category, shipped (pruned, float16)", shipped["categories"])
     if baseline is not None:
         report.print_categories("Dev metrics per category, baseline TF-IDF + LR", baseline["categories"])
     report.print_per_dataset(shipped["per_dataset"])
+    report.print_categories("Dev metrics per category, fused with the rules", fused["categories"])
     report.print_targets(shipped["targets"], baseline["targets"] if baseline else None)
+    print("\nTargets, fused with the rules (what the reader ships):")
+    report.print_targets(fused["targets"], None)
     size = meta["sizes"]["weights_file_bytes"] + path.stat().st_size
     print(
         f"\nwrote {path} and {meta['weights_file']}: {size / 1e6:.2f} MB (budget {BUDGET_BYTES / 1e6:.0f} MB)"

@@ -186,6 +186,60 @@ def stages() -> None:
     out.print(table)
 
 
+@app.command("eval")
+def eval_(
+    files: Annotated[list[Path], typer.Argument(help="JSONL files in the ../shared/data row format.")],
+    mapping: Annotated[
+        Path | None,
+        typer.Option(
+            envvar="STAGEDOOR_EVAL_MAPPING", help="Source -> categories mapping (default eval/mapping.json)."
+        ),
+    ] = None,
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder for report.md, metrics.json, PNGs.")] = Path(
+        "eval-results"
+    ),
+    baseline: Annotated[
+        bool, typer.Option("--baseline", help="Also train TF-IDF + logistic regression and compare.")
+    ] = False,
+    train_data: Annotated[
+        Path | None, typer.Option(help="Training data for --baseline (default ../shared/data).")
+    ] = None,
+    include_seen: Annotated[
+        bool, typer.Option("--include-seen", help="Keep rows the models were trained on.")
+    ] = False,
+    lyrics: Annotated[Path | None, typer.Option(help="The artist's lyrics file to read with.")] = None,
+    limit: Annotated[int | None, typer.Option(min=1, help="At most N rows per file (quick runs).")] = None,
+) -> None:
+    """Measure the reader on labelled JSONL: targets, per-category figures, plots; --baseline compares."""
+    from stagedoor import evaluation
+    from stagedoor.evaluation import terminal
+
+    options = evaluation.EvalOptions(
+        files, out_dir, mapping, baseline, train_data, include_seen, lyrics, limit
+    )
+    with Progress(
+        TextColumn("[bold]reading[/]"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total} rows"),
+        TimeRemainingColumn(),
+        console=err,
+        transient=True,
+        disable=not err.is_terminal,
+    ) as progress:
+        task = progress.add_task("", total=None)
+        try:
+            result = evaluation.evaluate(
+                options,
+                Settings(),
+                on_total=lambda n: progress.update(task, total=n),
+                progress=lambda n: progress.advance(task, n),
+            )
+        except evaluation.EvaluationError as exc:  # soft_wrap: one line, however long the path
+            err.print(f"error: {exc}", markup=False, highlight=False, soft_wrap=True)
+            raise typer.Exit(2) from None
+    terminal.show(out, result)
+
+
 @app.command()
 def serve(
     host: Annotated[str | None, typer.Option(help="Address to listen on (default STAGEDOOR_HOST).")] = None,

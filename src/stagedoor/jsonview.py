@@ -38,6 +38,7 @@ def batch_reading(message_id: object, reading: Reading) -> dict[str, Any]:
         "severity": reading.severity.value,
         "routes": [r.value for r in reading.routes],
         "flags": [flag(f) for f in reading.flags],
+        "scores": {c.value: round(p, 4) for c, p in reading.scores},
     }
 
 

@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from stagedoor.datasets.corpus import load_examples, normalise, read_set, split_of
 from stagedoor.datasets.labelmap import load_label_map, merge_labels
-
 from stagedoor.read.models import default_model_path
 
 ROOT = Path(__file__).resolve().parents[2]

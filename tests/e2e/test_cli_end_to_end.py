@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from stagedoor import services
+from stagedoor.domain import Category
 from stagedoor.settings import Settings
 
 DEMO = services.DEMO_DATA
@@ -103,7 +104,9 @@ def test_read_batch_keeps_order_and_the_stable_keys(settings: Settings) -> None:
     assert done.returncode == 0, done.stderr
     out = [json.loads(line) for line in done.stdout.splitlines()]
     assert [o["id"] for o in out] == ["a", 7, "c"]
-    assert all(set(o) == {"id", "lang", "severity", "routes", "flags"} for o in out)
+    assert all(set(o) == {"id", "lang", "severity", "routes", "flags", "scores"} for o in out)
+    assert all(set(o["scores"]) == {c.value for c in Category} for o in out)
+    assert out[1]["scores"]["writer.suicide"] > out[0]["scores"]["writer.suicide"]
     assert out[0]["routes"] == ["artist"] and out[0]["flags"] == []
     assert "welfare" in out[1]["routes"] and out[1]["severity"] == "imminent"
     assert out[2]["lang"] == "fr" and "security" in out[2]["routes"]

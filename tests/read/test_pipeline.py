@@ -26,6 +26,8 @@ def test_the_stage_table_is_the_documented_pipeline() -> None:
         "context",
         "plans",
         "severity",
+        "model",
+        "fusion",
     ]
     for info in stages:
         assert isinstance(info, StageInfo) and info.doc and info.provides
@@ -91,11 +93,13 @@ def test_an_empty_or_harmless_text_reads_clean() -> None:
         assert reading.flags == () and reading.severity == Severity.NONE and reading.language in {"en", "fr"}
 
 
-def test_version_names_the_rules_and_changes_with_the_lyrics() -> None:
+def test_version_names_the_rules_the_model_and_changes_with_the_lyrics() -> None:
     plain, with_lyrics = Reader(), Reader(ReaderContext(lyrics=("I want to disappear into the blue",)))
-    assert plain.version.startswith("stagedoor.rules.v1+")
+    rules_only = Reader(ReaderContext(use_model=False))
+    assert plain.version.startswith(PIPELINE_VERSION + "+")
     assert plain.version != with_lyrics.version
     assert plain.version == Reader().version
+    assert rules_only.version.endswith("+rules") and not plain.version.endswith("+rules")
 
 
 def test_load_lyrics_skips_blank_lines_and_comments(tmp_path: Path) -> None:

@@ -43,6 +43,8 @@ class Reading:
     pipeline_version: str
     suppressed: tuple[Flag, ...] = ()
     """Candidate flags that context stages dismissed (hyperbole, lyric, negation...), kept for explanation."""
+    scores: tuple[tuple[Category, float], ...] = ()
+    """Every category's score, flagged or not (the calibrated probability where a model reads it)."""
 
     @property
     def score(self) -> float:

@@ -14,10 +14,13 @@ past (urgent or below). An imminent hit, or an urgent one said in jest, stands: 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
-from stagedoor.domain import Severity, Side
-from stagedoor.read.lexicon import Cue, Lexicon
+from stagedoor.domain import Category, Evidence, Severity, Side
+from stagedoor.read.language import ENGLISH_WORDS, FRENCH_WORDS
+from stagedoor.read.lexicon import Cue, Entry, Lexicon
 from stagedoor.read.normalise import Normalised
 from stagedoor.read.patterns import Hit
 
@@ -62,6 +65,215 @@ class Cues:
         return [
             m for m in self.matches(name) if start <= m[0] and m[1] <= end and (kind is None or m[2] == kind)
         ]
+
+
+def hyperbole_spans(cues: Cues) -> list[tuple[int, int]]:
+    """Every fan-hyperbole idiom in the text, hit or not: the trained model must not flag these words either."""
+    return [(s, e) for s, e, kind in cues.matches("hyperbole") if kind == "hyperbole"]
+
+
+def vet_model_evidence(
+    category: Category,
+    words: Sequence[Evidence],
+    aside: Sequence[Evidence],
+    norm: Normalised,
+    cues: Cues,
+) -> tuple[Evidence, ...]:
+    """The model's words (heaviest first) that context lets stand, each read as if it were a lexicon hit.
+
+    Function words ("to the", "my") are no evidence. A content word inside a passage set aside (hyperbole,
+    a quoted lyric), negated ("never hurt") or about someone else ("my friend wants to die") falls as a rule
+    hit would; when the heaviest content word falls, so does the flag: "I'd kill for tickets" rests on "kill".
+    """
+    kept: list[Evidence] = []
+    for e in words:
+        if not content_words(e.text):
+            continue
+        stands = not any(e.start < a.end and a.start < e.end for a in aside) and _stands(
+            category, e, norm, cues
+        )
+        if not stands and not kept:
+            return ()
+        if stands:
+            kept.append(e)
+    return tuple(kept)
+
+
+def _stands(category: Category, e: Evidence, norm: Normalised, cues: Cues) -> bool:
+    start, end = bisect_left(norm.starts, e.start), bisect_right(norm.ends, e.end)
+    verdict = _judge(Hit(_model_entry(category), start, max(end, start + 1)), cues, ())
+    return not verdict.dismissed and not verdict.downgraded
+
+
+def content_words(text: str) -> list[str]:
+    """The words of `text` that are not English or French function words."""
+    words = _GAP_WORD.findall(text.casefold())
+    function = ENGLISH_WORDS | FRENCH_WORDS | _FUNCTION_WORDS
+    return [w for w in words if w not in function and not w.isdigit()]
+
+
+_FUNCTION_WORDS = frozenset(
+    [
+        "to",
+        "of",
+        "for",
+        "on",
+        "at",
+        "in",
+        "by",
+        "with",
+        "from",
+        "as",
+        "into",
+        "about",
+        "than",
+        "then",
+        "so",
+        "too",
+        "very",
+        "just",
+        "also",
+        "only",
+        "even",
+        "still",
+        "this",
+        "that",
+        "these",
+        "those",
+        "there",
+        "here",
+        "some",
+        "any",
+        "every",
+        "each",
+        "all",
+        "both",
+        "no",
+        "not",
+        "never",
+        "ever",
+        "someone",
+        "anyone",
+        "everyone",
+        "nobody",
+        "somebody",
+        "everybody",
+        "something",
+        "anything",
+        "everything",
+        "nothing",
+        "would",
+        "could",
+        "should",
+        "will",
+        "shall",
+        "can",
+        "cant",
+        "can't",
+        "wont",
+        "won't",
+        "dont",
+        "don't",
+        "do",
+        "does",
+        "did",
+        "done",
+        "am",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "being",
+        "have",
+        "has",
+        "had",
+        "get",
+        "got",
+        "going",
+        "gonna",
+        "wanna",
+        "me",
+        "my",
+        "mine",
+        "myself",
+        "your",
+        "yours",
+        "yourself",
+        "him",
+        "his",
+        "her",
+        "hers",
+        "them",
+        "their",
+        "our",
+        "us",
+        "de",
+        "du",
+        "des",
+        "le",
+        "la",
+        "les",
+        "un",
+        "une",
+        "et",
+        "ou",
+        "mais",
+        "donc",
+        "car",
+        "ne",
+        "pas",
+        "plus",
+        "que",
+        "qui",
+        "quoi",
+        "ce",
+        "cet",
+        "cette",
+        "ces",
+        "je",
+        "tu",
+        "il",
+        "elle",
+        "on",
+        "nous",
+        "vous",
+        "ils",
+        "elles",
+        "me",
+        "te",
+        "se",
+        "moi",
+        "toi",
+        "lui",
+        "leur",
+        "mon",
+        "ton",
+        "son",
+        "ma",
+        "ta",
+        "sa",
+        "mes",
+        "tes",
+        "ses",
+    ]
+)
+"""Words too common to be the reason for a flag, on top of the language detector's stopwords."""
+
+
+def _model_entry(category: Category) -> Entry:
+    return Entry(
+        id=f"model:{category.value}",
+        language="",
+        category=category,
+        severity=Severity.CONCERN,
+        reason="",
+        first_person=True,
+        pattern="",
+        regex=re.compile(""),
+        needles=(),
+        examples=(),
+    )
 
 
 def judge(hits: tuple[Hit, ...], cues: Cues, quoted: tuple[tuple[int, int], ...]) -> tuple[Hit, ...]:

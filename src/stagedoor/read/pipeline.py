@@ -10,9 +10,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, fields
 
-from stagedoor.domain import Flag
+from stagedoor.domain import Category, Evidence, Flag
+from stagedoor.read.fusion import Fusion
 from stagedoor.read.lexicon import Lexicon
 from stagedoor.read.lyrics import LyricIndex
+from stagedoor.read.models import LinearModel
 from stagedoor.read.normalise import Normalised
 from stagedoor.read.patterns import Hit, Matcher
 from stagedoor.read.plans import Plan
@@ -26,6 +28,8 @@ class ReaderContext:
     """The artist's lyric lines: a fan quoting them back raises no flag."""
     lyric_similarity: float = 0.85
     """How close (0..1, difflib ratio) a passage must be to a lyric line to count as quoting it."""
+    use_model: bool = True
+    """Fuse the shipped trained model with the rules; False reads with the rules alone."""
 
 
 @dataclass(frozen=True)
@@ -36,6 +40,8 @@ class Env:
     lexicon: Lexicon
     matcher: Matcher
     lyrics: LyricIndex
+    model: LinearModel | None = None
+    fusion: Fusion | None = None
 
 
 @dataclass(frozen=True)
@@ -51,9 +57,16 @@ class Doc:
     candidates: tuple[Hit, ...] = ()
     quoted: tuple[tuple[int, int], ...] = ()
     judged: tuple[Hit, ...] = ()
+    aside: tuple[Evidence, ...] = ()
+    """Passages context reads as not meant (hyperbole idioms, quoted lyrics), with or without a hit."""
     plans: tuple[Plan, ...] = ()
-    flags: tuple[Flag, ...] = ()
+    rule_flags: tuple[Flag, ...] = ()
     suppressed: tuple[Flag, ...] = ()
+    model_probs: tuple[tuple[str, float], ...] = ()
+    """The trained model's calibrated probability per modelled category (empty when it is off)."""
+    flags: tuple[Flag, ...] = ()
+    scores: tuple[tuple[Category, float], ...] = ()
+    """A probability-like score for every category, flagged or not: what evaluation ranks by."""
 
     @property
     def normalised(self) -> Normalised:

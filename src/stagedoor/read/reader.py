@@ -9,14 +9,16 @@ from __future__ import annotations
 import hashlib
 
 from stagedoor.domain import Message, Reading, overall_severity
+from stagedoor.read.fusion import Fusion, default_fusion_path
 from stagedoor.read.language import LANGUAGES
 from stagedoor.read.lexicon import load_lexicon
 from stagedoor.read.lyrics import LyricIndex
+from stagedoor.read.models import LinearModel, default_model_path
 from stagedoor.read.patterns import Matcher
 from stagedoor.read.pipeline import Doc, Env, ReaderContext, Stage, StageInfo, check_order
 from stagedoor.read.stages import DEFAULT_PIPELINE
 
-PIPELINE_VERSION = "stagedoor.rules.v1"
+PIPELINE_VERSION = "stagedoor.reader.v2"
 DEFAULT_CONTEXT = ReaderContext()
 
 
@@ -28,9 +30,18 @@ class Reader:
     ) -> None:
         check_order(stages)
         lexicon = load_lexicon()
-        self._env = Env(context, lexicon, Matcher.build(lexicon, LANGUAGES), LyricIndex.build(context.lyrics))
+        model, fusion = _load_model() if context.use_model else (None, None)
+        self._env = Env(
+            context,
+            lexicon,
+            Matcher.build(lexicon, LANGUAGES),
+            LyricIndex.build(context.lyrics),
+            model,
+            fusion,
+        )
         self._stages = stages
-        self.version = f"{PIPELINE_VERSION}+{_checksum(lexicon.checksum, context)}"
+        learned = f"{model.metadata_['weights_sha256'][:8]}.{fusion.version}" if model and fusion else "rules"
+        self.version = f"{PIPELINE_VERSION}+{_checksum(lexicon.checksum, context)}+{learned}"
 
     @property
     def context(self) -> ReaderContext:
@@ -55,7 +66,13 @@ class Reader:
             routes=(),
             pipeline_version=self.version,
             suppressed=doc.suppressed,
+            scores=doc.scores,
         )
+
+
+def _load_model() -> tuple[LinearModel, Fusion]:
+    model = LinearModel.load(default_model_path())
+    return model, Fusion.load(default_fusion_path(), model.categories)
 
 
 def _checksum(lexicon_checksum: str, context: ReaderContext) -> str:

@@ -5,10 +5,13 @@ Read DEFAULT_PIPELINE at the bottom top to bottom: that is everything the rules-
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 
+from stagedoor.domain import Category, Evidence
 from stagedoor.read import language as lang
-from stagedoor.read.context import Cues, judge
+from stagedoor.read.context import Cues, hyperbole_spans, judge, vet_model_evidence
+from stagedoor.read.fusion import flag_scores, fuse
 from stagedoor.read.lyrics import quoted_spans
 from stagedoor.read.normalise import normalise
 from stagedoor.read.pipeline import Doc, Env, Stage, stage
@@ -43,13 +46,14 @@ def lyrics_stage(doc: Doc, env: Env) -> Doc:
     return replace(doc, quoted=quoted_spans(doc.normalised, spans, env.lyrics, env.context.lyric_similarity))
 
 
-@stage(requires=("norm", "languages", "candidates", "quoted"), provides=("judged",))
+@stage(requires=("norm", "languages", "candidates", "quoted"), provides=("judged", "aside"))
 def context_stage(doc: Doc, env: Env) -> Doc:
     """Set aside lyric quotes, hyperbole, negations, other people's stories; soften hypotheticals and the past."""
-    if not doc.candidates:
-        return doc
     cues = Cues(doc.normalised, env.lexicon, doc.languages)
-    return replace(doc, judged=judge(doc.candidates, cues, doc.quoted))
+    aside = tuple(doc.normalised.evidence(a, b) for a, b in (*hyperbole_spans(cues), *doc.quoted))
+    if not doc.candidates:
+        return replace(doc, aside=aside)
+    return replace(doc, judged=judge(doc.candidates, cues, doc.quoted), aside=aside)
 
 
 @stage(requires=("norm", "languages", "judged"), provides=("plans",))
@@ -60,13 +64,55 @@ def plans_stage(doc: Doc, env: Env) -> Doc:
     return replace(doc, plans=find_plans(doc.normalised, env.lexicon.cue_set("plans", doc.languages)))
 
 
-@stage(requires=("norm", "judged", "plans"), provides=("flags", "suppressed"))
+@stage(requires=("norm", "judged", "plans"), provides=("rule_flags", "suppressed"))
 def severity_stage(doc: Doc, env: Env) -> Doc:
-    """One flag per category: severity (imminent with a plan), score, evidence spans, a plain reason."""
+    """One rule flag per category: severity (imminent with a plan), evidence spans, a plain reason."""
     if not doc.judged:
         return doc
     flags, suppressed = build_flags(doc.normalised, doc.judged, doc.plans)
-    return replace(doc, flags=flags, suppressed=suppressed)
+    return replace(doc, rule_flags=flags, suppressed=suppressed)
+
+
+@stage(requires=("text",), provides=("model_probs",))
+def model_stage(doc: Doc, env: Env) -> Doc:
+    """The trained linear model (hashed word and character n-grams): a calibrated probability per category."""
+    if env.model is None:
+        return doc
+    probs = env.model.predict_proba([doc.text])[0]
+    return replace(doc, model_probs=tuple(zip(env.model.categories, map(float, probs), strict=True)))
+
+
+@stage(
+    requires=("text", "language", "rule_flags", "suppressed", "aside", "model_probs"),
+    provides=("flags", "scores"),
+)
+def fusion_stage(doc: Doc, env: Env) -> Doc:
+    """Rules and model into one calibrated score per category; a model-only flag shows its heaviest words."""
+    if env.model is None or env.fusion is None or not doc.model_probs:
+        return replace(doc, flags=doc.rule_flags, scores=flag_scores(doc.rule_flags, {}))
+    model = env.model
+
+    def top_words(category: str) -> list[str]:
+        return [word for word, _ in model.top_features(doc.text, category, k=4)]
+
+    aside = (*doc.aside, *(e for f in doc.suppressed for e in f.evidence))
+    cues = Cues(doc.normalised, env.lexicon, doc.languages)
+
+    def vet(category: Category, words: Sequence[Evidence], aside: Sequence[Evidence]) -> tuple[Evidence, ...]:
+        return vet_model_evidence(category, words, aside, doc.normalised, cues)
+
+    flags, probs = fuse(
+        doc.text,
+        doc.rule_flags,
+        doc.suppressed,
+        aside,
+        dict(doc.model_probs),
+        top_words,
+        env.fusion,
+        doc.language,
+        vet,
+    )
+    return replace(doc, flags=flags, scores=flag_scores(flags, probs))
 
 
 DEFAULT_PIPELINE: tuple[Stage, ...] = (
@@ -77,4 +123,6 @@ DEFAULT_PIPELINE: tuple[Stage, ...] = (
     context_stage,
     plans_stage,
     severity_stage,
+    model_stage,
+    fusion_stage,
 )

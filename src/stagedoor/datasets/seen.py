@@ -53,7 +53,8 @@ class SeenTexts:
 
 
 def default_seen_path() -> Path:
-    return Path(__file__).resolve().parent / SEEN_FILE
+    """Shipped beside the model files it describes."""
+    return Path(__file__).resolve().parents[1] / "read" / "models" / SEEN_FILE
 
 
 def load_seen(path: Path | None = None) -> SeenTexts:
