@@ -56,6 +56,9 @@ class LinearModel:
         self.metadata_ = metadata or {}
         if self.coef_.shape != (len(self.categories_), self.featurizer_.n_features):
             raise ModelError(f"model weights have shape {self.coef_.shape}; {_REBUILD}")
+        # Dense (features x categories) once: a sparse X times a dense matrix is one pass over X's nonzeros,
+        # where X @ coef.T re-transposed the sparse weights on every call (13 ms a message).
+        self.weights_ = np.ascontiguousarray(self.coef_.T.toarray(), dtype=np.float32)
         if np.shape(calibration["coef"]) != (len(self.categories_), 2) or self.intercept_.shape != (
             len(self.categories_),
         ):
@@ -119,14 +122,14 @@ class LinearModel:
         return calibrate(doc, sent, self.calibration_)
 
     def _linear(self, X: sp.csr_matrix) -> np.ndarray:
-        return np.asarray((X @ self.coef_.T).toarray(), dtype=np.float64) + self.intercept_
+        return np.asarray(X @ self.weights_, dtype=np.float64) + self.intercept_
 
     def top_features(self, text: str, category: str, k: int = 5) -> list[tuple[str, float]]:
         """The words (and word pairs) of `text` that pushed hardest towards `category`, strongest first."""
         if category not in self.categories_:
             raise KeyError(f"no model for {category!r}; this model has {', '.join(self.categories_)}")
         row = self.categories_.index(category)
-        weights = np.asarray(self.coef_[row].toarray(), dtype=np.float64).ravel()
+        weights = self.weights_[:, row].astype(np.float64)
         scores = self.featurizer_.attribute(text, weights)
         ranked = sorted(((w, s) for w, s in scores.items() if s > 0), key=lambda ws: (-ws[1], ws[0]))
         return [(w, round(s, 4)) for w, s in ranked[:k]]
