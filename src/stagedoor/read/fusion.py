@@ -55,7 +55,8 @@ class CategoryFusion:
     urgent_threshold: float
     """Fused probability at which a model-only flag is `urgent`."""
     languages: tuple[str, ...] = ("en",)
-    """Languages in which the model may raise a flag on its own (where its training data speaks them)."""
+    """Languages the model reads: elsewhere its log-odds mean nothing, so rule flags keep their own scores and
+    the model raises no flag of its own."""
 
     def probability(self, model_p: float, rule_rank: int, dismissed: bool) -> float:
         x = (logit(model_p), float(rule_rank), float(dismissed))
@@ -138,7 +139,7 @@ def fuse(
     for category in Category:
         spec = fusion.categories.get(category.value)
         flag = by_category.get(category)
-        if spec is None or category.value not in model_probs:
+        if spec is None or category.value not in model_probs or language not in spec.languages:
             if flag is not None:
                 out.append(flag)
             continue
@@ -147,11 +148,7 @@ def fuse(
         probs[category] = p
         if flag is not None:
             out.append(Flag(flag.category, flag.severity, p, flag.evidence, flag.reason, flag.rule))
-        elif (
-            p >= spec.threshold
-            and language in spec.languages
-            and not judged(category.side, rule_flags, suppressed)
-        ):
+        elif p >= spec.threshold and not judged(category.side, rule_flags, suppressed):
             evidence = vet(category, word_spans(text, top_words(category.value)), set_aside)
             if evidence:
                 out.append(model_flag(category, p, spec, evidence))
