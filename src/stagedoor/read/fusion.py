@@ -8,8 +8,9 @@ means suicidal, from the tweets, and loving one-line comments paid for it.) Its 
 
 Rule flags always stand (their severity and evidence are what an analyst can check); fusion only rescores
 them. A category with no rule flag gets a model-only flag when the fused probability clears the category's
-threshold, and never when context already weighed that side of the message (a hit set aside, or kept at
-`low`) or set aside the very words the model leans on: context knows a lyric from a plea.
+threshold, and never when context sets aside the very words the model leans on (the words of a dismissed
+rule hit, or the model's words read as if they were rule hits: negated, about someone else, a quoted lyric,
+hyperbole): context knows a lyric from a plea.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from stagedoor.domain import Category, Evidence, Flag, Severity, Side
+from stagedoor.domain import Category, Evidence, Flag, Severity
 
 FORMAT_VERSION = 1
 FUSION_FILE = "fusion.json"
@@ -148,7 +149,7 @@ def fuse(
         probs[category] = p
         if flag is not None:
             out.append(Flag(flag.category, flag.severity, p, flag.evidence, flag.reason, flag.rule))
-        elif p >= spec.threshold and not judged(category.side, rule_flags, suppressed):
+        elif p >= spec.threshold:
             evidence = vet(category, word_spans(text, top_words(category.value)), set_aside)
             if evidence:
                 out.append(model_flag(category, p, spec, evidence))
@@ -159,16 +160,6 @@ def flag_scores(flags: Sequence[Flag], probs: Mapping[Category, float]) -> tuple
     """A score for every category, in taxonomy order: the fused probability, else the flag's own score, else 0."""
     by_flag = {f.category: f.score for f in flags}
     return tuple((c, probs.get(c, by_flag.get(c, 0.0))) for c in Category)
-
-
-def judged(side: Side, rule_flags: Sequence[Flag], suppressed: Sequence[Flag]) -> bool:
-    """Context already weighed this side of the message: a hit set aside, or kept at `low` (past, hypothetical).
-
-    "I used to cut myself when I was 15" or "I would never hurt you": the rules saw the words and context read
-    them; the model, which cannot read a negation or a tense, does not overrule it on that side.
-    """
-    low = any(f.category.side is side and f.severity <= Severity.LOW for f in rule_flags)
-    return low or any(f.category.side is side for f in suppressed)
 
 
 def _outside(_: Category, spans: Sequence[Evidence], set_aside: Sequence[Evidence]) -> tuple[Evidence, ...]:

@@ -39,10 +39,12 @@ def patterns_stage(doc: Doc, env: Env) -> Doc:
 
 @stage(requires=("norm", "candidates"), provides=("quoted",))
 def lyrics_stage(doc: Doc, env: Env) -> Doc:
-    """Find passages around the hits that quote the artist's lyrics (fuzzy, from the reader context)."""
-    if not doc.candidates or not env.lyrics.lines:
+    """Find passages that quote the artist's lyrics (fuzzy): around the hits, and anywhere once models read."""
+    if not env.lyrics.lines or not (doc.candidates or env.model is not None):
         return doc
-    spans = ((h.start, h.end) for h in doc.candidates)
+    spans = [(h.start, h.end) for h in doc.candidates]
+    if env.model is not None:  # a model-only flag may rest on a quoted line that no lexicon entry matched
+        spans += list(doc.normalised.sentences)
     return replace(doc, quoted=quoted_spans(doc.normalised, spans, env.lyrics, env.context.lyric_similarity))
 
 
