@@ -6,6 +6,7 @@ import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from stagedoor import jsonview
 from stagedoor.domain import (
@@ -21,6 +22,8 @@ from stagedoor.read import Reader, ReaderContext, load_lyrics
 from stagedoor.settings import Settings
 from stagedoor.store import Store
 from stagedoor.triage import triage
+
+T = TypeVar("T")
 
 
 class BatchInputError(ValueError):
@@ -74,31 +77,71 @@ def ingest_sources(
     return counts
 
 
+def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    """Consecutive lists of `size` items (the last one shorter); itertools.batched needs Python 3.12."""
+    chunk: list[T] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+BATCH = 256
+"""Messages read together: the model scores a batch in one matrix product, at a fraction of the cost."""
+
+
 def read_pending(desk: Desk) -> int:
     """Read every message without a reading from the current pipeline version."""
     done = 0
     version = desk.reader.version
-    for message in desk.store.messages_needing_reading(version):
-        reading = triage(desk.reader.read(message))
-        desk.store.save_reading(reading)
-        done += 1
+    for chunk in batched(desk.store.messages_needing_reading(version), BATCH):
+        for reading in desk.reader.read_many(chunk):
+            desk.store.save_reading(triage(reading))
+            done += 1
     return done
 
 
 def read_batch(reader: Reader, lines: Iterable[str]) -> Iterator[dict[str, object]]:
-    """The stable batch interface: one {"id", "text"} object per line in, one reading per line out."""
+    """The stable batch interface: one {"id", "text"} object per line in, one reading per line out.
+
+    Lines are read in chunks; a bad line still ends the output right after the readings of the lines
+    before it, with an error that names it.
+    """
+    pending: list[tuple[object, str]] = []
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise BatchInputError(f"line {number}: not valid JSON ({exc.msg})") from None
-        if not isinstance(row, dict) or not isinstance(row.get("text"), str):
-            raise BatchInputError(f'line {number}: expected an object with a "text" string')
-        message_id = row.get("id", number)
-        reading = triage(reader.read_text(row["text"], message_id=str(message_id)))
-        yield jsonview.batch_reading(message_id, reading)
+            row = _batch_row(number, line)
+        except BatchInputError:
+            yield from _read_rows(reader, pending)
+            raise
+        pending.append(row)
+        if len(pending) >= BATCH:
+            yield from _read_rows(reader, pending)
+            pending = []
+    yield from _read_rows(reader, pending)
+
+
+def _batch_row(number: int, line: str) -> tuple[object, str]:
+    try:
+        row = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise BatchInputError(f"line {number}: not valid JSON ({exc.msg})") from None
+    if not isinstance(row, dict) or not isinstance(row.get("text"), str):
+        raise BatchInputError(f'line {number}: expected an object with a "text" string')
+    return row.get("id", number), row["text"]
+
+
+def _read_rows(reader: Reader, rows: list[tuple[object, str]]) -> Iterator[dict[str, object]]:
+    if not rows:
+        return
+    readings = reader.read_texts([(str(message_id), text) for message_id, text in rows])
+    for (message_id, _), reading in zip(rows, readings, strict=True):
+        yield jsonview.batch_reading(message_id, triage(reading))
 
 
 def queue(desk: Desk, route: Route | None = None, limit: int = 100, offset: int = 0) -> list[MessageRecord]:

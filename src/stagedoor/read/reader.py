@@ -7,6 +7,7 @@ messages. Routing is triage's job, so a Reading leaves here with no routes.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 
 from stagedoor.domain import Message, Reading, overall_severity
 from stagedoor.read.fusion import Fusion, default_fusion_path
@@ -55,11 +56,21 @@ class Reader:
         return self.read_text(message.text, message_id=message.id)
 
     def read_text(self, text: str, message_id: str = "") -> Reading:
-        doc = Doc(message_id=message_id, text=text)
+        return self.read_texts([(message_id, text)])[0]
+
+    def read_many(self, messages: Sequence[Message]) -> list[Reading]:
+        return self.read_texts([(m.id, m.text) for m in messages])
+
+    def read_texts(self, items: Sequence[tuple[str, str]]) -> list[Reading]:
+        """(message id, text) pairs in, readings out in the same order; the model scores them as one batch."""
+        docs = [Doc(message_id=message_id, text=text) for message_id, text in items]
         for s in self._stages:
-            doc = s.run(doc, self._env)
+            docs = s.over(docs, self._env)
+        return [self._reading(doc) for doc in docs]
+
+    def _reading(self, doc: Doc) -> Reading:
         return Reading(
-            message_id=message_id,
+            message_id=doc.message_id,
             language=doc.language or "en",
             flags=doc.flags,
             severity=overall_severity(doc.flags),

@@ -75,13 +75,21 @@ def severity_stage(doc: Doc, env: Env) -> Doc:
     return replace(doc, rule_flags=flags, suppressed=suppressed)
 
 
-@stage(requires=("text",), provides=("model_probs",))
+def _model_many(docs: list[Doc], env: Env) -> list[Doc]:
+    if env.model is None or not docs:
+        return docs
+    categories = env.model.categories
+    probs = env.model.predict_proba([d.text for d in docs])
+    return [
+        replace(d, model_probs=tuple(zip(categories, map(float, row), strict=True)))
+        for d, row in zip(docs, probs, strict=True)
+    ]
+
+
+@stage(requires=("text",), provides=("model_probs",), many=_model_many)
 def model_stage(doc: Doc, env: Env) -> Doc:
     """The trained linear model (hashed word and character n-grams): a calibrated probability per category."""
-    if env.model is None:
-        return doc
-    probs = env.model.predict_proba([doc.text])[0]
-    return replace(doc, model_probs=tuple(zip(env.model.categories, map(float, probs), strict=True)))
+    return _model_many([doc], env)[0]
 
 
 @stage(

@@ -118,8 +118,8 @@ class LinearModel:
         """
         if len(texts) == 0:
             return np.zeros((0, len(self.categories_)))
-        doc, sent = self.decision_function(texts), self.sentence_scores(texts)
-        return calibrate(doc, sent, self.calibration_)
+        X_doc, X_sent, starts = self.featurizer_.transform_both(list(texts))
+        return calibrate(self._linear(X_doc), best_per_text(self._linear(X_sent), starts), self.calibration_)
 
     def _linear(self, X: sp.csr_matrix) -> np.ndarray:
         return np.asarray(X @ self.weights_, dtype=np.float64) + self.intercept_
