@@ -53,10 +53,15 @@ def test_a_model_only_flag_carries_the_heaviest_words_as_evidence() -> None:
 
 
 def test_the_model_raises_no_flag_of_its_own_in_a_language_it_was_not_trusted_with() -> None:
-    assert fuse("nowhere", [], [], [], {"artist.threat": 0.99}, _words, FUSION, "fr")[0] == ()
+    flags, probs = fuse("nowhere", [], [], [], {"artist.threat": 0.99}, _words, FUSION, "fr")
+    assert flags == ()
+    assert probs[Category.ARTIST_THREAT] < SPEC.threshold  # it still ranks, just under a flag
+    low = fuse("nowhere", [], [], [], {"artist.threat": 0.2}, _words, FUSION, "fr")[1]
+    assert low[Category.ARTIST_THREAT] == pytest.approx(0.2)
     rule = _flag(Category.ARTIST_THREAT)
     kept, probs = fuse("hurt", [rule], [], [], {"artist.threat": 0.001}, _words, FUSION, "fr")
-    assert kept == (rule,) and probs == {}  # an imminent French letter never shows a score of 0.001
+    assert kept == (rule,) and Category.ARTIST_THREAT not in probs  # a French rule flag keeps its own score
+    assert dict(flag_scores(kept, probs))[Category.ARTIST_THREAT] == rule.score
 
 
 def test_a_very_likely_model_only_flag_is_urgent() -> None:
