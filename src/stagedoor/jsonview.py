@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Any
 
@@ -14,6 +15,19 @@ from stagedoor.domain import (
     QuarantineRecord,
     Reading,
 )
+
+
+def text_row(line: str) -> dict[str, Any]:
+    """One line of the shared JSONL format (an object with a "text" string), or a ValueError in plain words.
+
+    `stagedoor read` and `stagedoor eval` take the same lines, so they refuse the same ones the same way."""
+    try:
+        row = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"not valid JSON ({exc.msg})") from None
+    if not isinstance(row, dict) or not isinstance(row.get("text"), str):
+        raise ValueError('expected an object with a "text" string')
+    return row
 
 
 def _time(value: datetime | None) -> str | None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -128,11 +127,9 @@ def read_batch(reader: Reader, lines: Iterable[str]) -> Iterator[dict[str, objec
 
 def _batch_row(number: int, line: str) -> tuple[object, str]:
     try:
-        row = json.loads(line)
-    except json.JSONDecodeError as exc:
-        raise BatchInputError(f"line {number}: not valid JSON ({exc.msg})") from None
-    if not isinstance(row, dict) or not isinstance(row.get("text"), str):
-        raise BatchInputError(f'line {number}: expected an object with a "text" string')
+        row = jsonview.text_row(line)
+    except ValueError as exc:
+        raise BatchInputError(f"line {number}: {exc}") from None
     return row.get("id", number), row["text"]
 
 

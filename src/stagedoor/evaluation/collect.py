@@ -5,12 +5,12 @@ A unit is what one figure counts: a message, or a writer (all their rows, score 
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from stagedoor import jsonview
 from stagedoor.domain import Severity
 from stagedoor.evaluation.mapping import CATEGORIES, EvalMapping, EvaluationError
 from stagedoor.evaluation.mapping import Entry as MappingEntry
@@ -77,11 +77,9 @@ def parse_file(path: Path, mapping: EvalMapping) -> list[dict[str, Any]]:
             if not line.strip():
                 continue
             try:
-                row = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise EvaluationError(f"{path}:{number}: not valid JSON ({exc.msg})") from None
-            if not isinstance(row, dict) or not isinstance(row.get("text"), str):
-                raise EvaluationError(f'{path}:{number}: expected an object with a "text" string')
+                row = jsonview.text_row(line)
+            except ValueError as exc:
+                raise EvaluationError(f"{path}:{number}: {exc}") from None
             mapping.entry(row.get("source"))
             rows.append(row)
     return rows

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, fields
 
 from stagedoor.domain import Category, Evidence, Flag
+from stagedoor.read.context import Cues
 from stagedoor.read.fusion import Fusion
 from stagedoor.read.lexicon import Lexicon
 from stagedoor.read.lyrics import LyricIndex
@@ -59,6 +60,8 @@ class Doc:
     judged: tuple[Hit, ...] = ()
     aside: tuple[Evidence, ...] = ()
     """Passages context reads as not meant (hyperbole idioms, quoted lyrics), with or without a hit."""
+    cues: Cues | None = None
+    """The context cues found so far (a memo): fusion vets the model's words with the same searches."""
     plans: tuple[Plan, ...] = ()
     rule_flags: tuple[Flag, ...] = ()
     suppressed: tuple[Flag, ...] = ()

@@ -48,14 +48,14 @@ def lyrics_stage(doc: Doc, env: Env) -> Doc:
     return replace(doc, quoted=quoted_spans(doc.normalised, spans, env.lyrics, env.context.lyric_similarity))
 
 
-@stage(requires=("norm", "languages", "candidates", "quoted"), provides=("judged", "aside"))
+@stage(requires=("norm", "languages", "candidates", "quoted"), provides=("judged", "aside", "cues"))
 def context_stage(doc: Doc, env: Env) -> Doc:
     """Set aside lyric quotes, hyperbole, negations, other people's stories; soften hypotheticals and the past."""
     cues = Cues(doc.normalised, env.lexicon, doc.languages)
     aside = tuple(doc.normalised.evidence(a, b) for a, b in (*hyperbole_spans(cues), *doc.quoted))
     if not doc.candidates:
-        return replace(doc, aside=aside)
-    return replace(doc, judged=judge(doc.candidates, cues, doc.quoted), aside=aside)
+        return replace(doc, aside=aside, cues=cues)
+    return replace(doc, judged=judge(doc.candidates, cues, doc.quoted), aside=aside, cues=cues)
 
 
 @stage(requires=("norm", "languages", "judged"), provides=("plans",))
@@ -93,7 +93,7 @@ def model_stage(doc: Doc, env: Env) -> Doc:
 
 
 @stage(
-    requires=("text", "language", "rule_flags", "suppressed", "aside", "model_probs"),
+    requires=("text", "language", "rule_flags", "suppressed", "aside", "cues", "model_probs"),
     provides=("flags", "scores"),
 )
 def fusion_stage(doc: Doc, env: Env) -> Doc:
@@ -106,7 +106,7 @@ def fusion_stage(doc: Doc, env: Env) -> Doc:
         return [word for word, _ in model.top_features(doc.text, category, k=4)]
 
     aside = (*doc.aside, *(e for f in doc.suppressed for e in f.evidence))
-    cues = Cues(doc.normalised, env.lexicon, doc.languages)
+    cues = doc.cues or Cues(doc.normalised, env.lexicon, doc.languages)
 
     def vet(category: Category, words: Sequence[Evidence], aside: Sequence[Evidence]) -> tuple[Evidence, ...]:
         return vet_model_evidence(category, words, aside, doc.normalised, cues)
