@@ -6,7 +6,7 @@ imported, so the CLI and the web start fast and never need a display.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -50,14 +50,34 @@ def _grid(plt: Any, count: int) -> tuple[Any, list[Any]]:
     return fig, flat
 
 
-def pr_curves(units: Sequence[Unit], systems: Sequence[str], title: str, path: Path) -> Path | None:
-    """Precision against recall per category, every system on the same axes; the dot is the routing point."""
+Panel = Callable[[Any, str, list[Unit]], None]
+"""Draws one category's panel: (axes, category, the units that have a truth for it)."""
+
+
+def _panels(units: Sequence[Unit], path: Path, suptitle: str, draw: Panel) -> Path | None:
+    """One panel per category with truth, three to a row, saved as one PNG (None when nothing to plot)."""
     panels = _plottable(units)
     if not panels:
         return None
     plt = _pyplot()
     fig, axes = _grid(plt, len(panels))
     for ax, (category, scored) in zip(axes, panels, strict=False):
+        draw(ax, category, scored)
+    fig.suptitle(suptitle)
+    _save(plt, fig, path)
+    return path
+
+
+def _save(plt: Any, fig: Any, path: Path) -> None:
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def pr_curves(units: Sequence[Unit], systems: Sequence[str], title: str, path: Path) -> Path | None:
+    """Precision against recall per category, every system on the same axes; the dot is the routing point."""
+
+    def draw(ax: Any, category: str, scored: list[Unit]) -> None:
         y = np.asarray([int(u.truth[category] or 0) for u in scored])
         ax.axhline(y.mean(), color="#999999", lw=0.8, ls=":", label=f"base rate {y.mean():.2f}")
         for system in systems:
@@ -72,21 +92,14 @@ def pr_curves(units: Sequence[Unit], systems: Sequence[str], title: str, path: P
                 ax.plot(tp / y.sum(), tp / flagged.sum(), "o", color=COLOURS.get(system))
         ax.set(title=category, xlabel="recall", ylabel="precision", xlim=(0, 1.02), ylim=(0, 1.05))
         ax.legend(loc="lower left", fontsize=8)
-    fig.suptitle(f"{title}: precision-recall (dot = routing threshold)")
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path
+
+    return _panels(units, path, f"{title}: precision-recall (dot = routing threshold)", draw)
 
 
 def calibration(units: Sequence[Unit], systems: Sequence[str], title: str, path: Path) -> Path | None:
     """Reliability diagram per category: share positive against mean score in 10 bins (dot size = rows)."""
-    panels = _plottable(units)
-    if not panels:
-        return None
-    plt = _pyplot()
-    fig, axes = _grid(plt, len(panels))
-    for ax, (category, scored) in zip(axes, panels, strict=False):
+
+    def draw(ax: Any, category: str, scored: list[Unit]) -> None:
         ax.plot([0, 1], [0, 1], color="#999999", lw=0.8, ls=":", label="perfect")
         y = [int(u.truth[category] or 0) for u in scored]
         for system in systems:
@@ -98,11 +111,8 @@ def calibration(units: Sequence[Unit], systems: Sequence[str], title: str, path:
             ax.scatter(xs, ys, s=[12 + 60 * n / len(y) for n in ns], color=COLOURS.get(system))
         ax.set(title=category, xlabel="mean score", ylabel="share positive", xlim=(0, 1), ylim=(0, 1.02))
         ax.legend(loc="upper left", fontsize=8)
-    fig.suptitle(f"{title}: calibration")
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path
+
+    return _panels(units, path, f"{title}: calibration", draw)
 
 
 def targets_chart(targets: Sequence[dict[str, Any]], systems: Sequence[str], path: Path) -> Path | None:
@@ -139,7 +149,5 @@ def targets_chart(targets: Sequence[dict[str, Any]], systems: Sequence[str], pat
     ax.set_xlim(0, 1.1)
     ax.legend(loc="lower right", fontsize=8)
     ax.set_title("Targets (black tick = goal)")
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    _save(plt, fig, path)
     return path
