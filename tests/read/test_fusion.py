@@ -64,9 +64,14 @@ def test_the_model_raises_no_flag_of_its_own_in_a_language_it_was_not_trusted_wi
     assert dict(flag_scores(kept, probs))[Category.ARTIST_THREAT] == rule.score
 
 
-def test_a_very_likely_model_only_flag_is_urgent() -> None:
+def test_a_very_likely_model_only_flag_is_urgent_when_two_of_its_words_stand() -> None:
+    flags = _fuse("watch your back, nowhere", [], [], [], {"artist.threat": 0.99}, _words, FUSION)
+    assert flags[0].severity is Severity.URGENT and len(flags[0].evidence) == 2
+
+
+def test_a_model_only_flag_on_one_word_stays_at_concern() -> None:
     flags = _fuse("nowhere", [], [], [], {"artist.threat": 0.99}, _words, FUSION)
-    assert flags[0].severity is Severity.URGENT
+    assert flags[0].severity is Severity.CONCERN and len(flags[0].evidence) == 1
 
 
 def test_no_model_only_flag_below_the_threshold_or_where_context_dismissed_a_hit() -> None:

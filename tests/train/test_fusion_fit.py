@@ -8,6 +8,7 @@ from training.fusion import (
     benign_floor,
     best_threshold,
     fit_category,
+    floor_of,
     precision_threshold,
 )
 
@@ -16,7 +17,7 @@ from stagedoor.datasets.corpus import Example
 
 def _example(label: int | None, sets: tuple[str, ...] = ("some_set",), ham: bool = False) -> Example:
     rows = {name: {"labels": {"CLASS": 0 if ham else 1}} for name in sets}
-    return Example("t", "k", "en", "g", {"writer.suicide": label}, rows, {})
+    return Example("t", "k", "en", "g", {"writer.suicide": label, "artist.threat": label}, rows, {})
 
 
 def test_best_threshold_is_where_f_beta_peaks_and_beta_moves_it_towards_recall() -> None:
@@ -62,4 +63,19 @@ def test_a_fitted_category_learns_that_rules_and_model_both_count_and_keeps_the_
     assert spec.coef[0] > 0 and spec.coef[1] > 0
     assert spec.threshold >= MODEL_ONLY_FLOOR and spec.urgent_threshold >= spec.threshold
     assert summary["objective"] == "F2" and summary["rows"] == 400
+    threat, _ = fit_category("artist.threat", examples, model_p, rules)
+    assert threat.threshold >= floor_of("artist.threat") and threat.urgent_threshold >= MODEL_ONLY_FLOOR
     assert spec.probability(0.9, 3, False) > spec.probability(0.2, 0, False)
+
+
+def test_each_category_keeps_its_own_floor_when_f_beta_would_go_lower() -> None:
+    rng = np.random.default_rng(0)
+    y = (rng.random(2000) < 0.05).astype(int)  # rare and overlapping: F-beta peaks at a low probability
+    model_p = np.clip(0.05 + 0.15 * y + rng.normal(0, 0.1, 2000), 0.001, 0.99)
+    rules = np.zeros((2000, 2))
+    examples = [_example(int(v)) for v in y]
+    threat, summary = fit_category("artist.threat", examples, model_p, rules)
+    suicide, _ = fit_category("writer.suicide", examples, model_p, rules)
+    assert summary["threshold_best_f"] < floor_of("artist.threat") < MODEL_ONLY_FLOOR
+    assert threat.threshold == floor_of("artist.threat")
+    assert suicide.threshold == MODEL_ONLY_FLOOR

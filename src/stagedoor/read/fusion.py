@@ -181,8 +181,11 @@ def outside(spans: Sequence[Evidence], set_aside: Sequence[Evidence]) -> tuple[E
 
 
 def model_flag(category: Category, p: float, spec: CategoryFusion, evidence: tuple[Evidence, ...]) -> Flag:
-    """A flag no rule raised: its evidence is the words that weighed most in the model's score."""
-    severity = Severity.URGENT if p >= spec.urgent_threshold else Severity.CONCERN
+    """A flag no rule raised: its evidence is the words that weighed most in the model's score.
+
+    One word alone ("literally", "anymore") is thin evidence, so such a flag stays at `concern` however
+    likely the model finds it; `urgent` needs at least two of the model's words to stand."""
+    severity = Severity.URGENT if p >= spec.urgent_threshold and len(evidence) >= 2 else Severity.CONCERN
     evidence = tuple(sorted(evidence, key=lambda e: e.start))
     shown = ", ".join(f"\u201c{e.text}\u201d" for e in evidence[:3])
     reason = f"Reads like {_WORDS[category]} in our training data (probability {p:.2f})"
