@@ -26,6 +26,7 @@ from stagedoor.domain.people import (
 )
 from stagedoor.ingest import CsvMapping, Source, discover, iter_source
 from stagedoor.people import escalation, history, links, profile, timeline
+from stagedoor.people import report as people_report
 from stagedoor.people.escalation import Assessment, Step
 from stagedoor.people.profile import WarningProfile
 from stagedoor.people.timeline import Timeline
@@ -294,3 +295,30 @@ def undo_identity_event(desk: Desk, event_id: int, by: str) -> IdentityEvent:
 
 def escalation_alerts(desk: Desk, limit: int = 20) -> list[EscalationAlert]:
     return people_store(desk).alerts(limit=limit)
+
+
+def dossier_json(d: Dossier) -> dict[str, object]:
+    """The dossier as `stagedoor correspondent --json` prints it and /api/correspondents/ID returns it."""
+    return {
+        **jsonview.correspondent_file(d.file),
+        "merged_into": d.merged_into,
+        "escalation": people_report.assessment(d.escalation),
+        "escalation_by_message": people_report.steps(d.steps),
+        "timeline": people_report.timeline(d.timeline),
+        "warning_profile": people_report.profile(d.profile),
+        "link_suggestions": [people_report.suggestion(s) for s in d.suggestions],
+        "merges_and_splits": [people_report.event(e) for e in d.events],
+        "escalation_alerts": [people_report.alert(a) for a in d.alerts],
+    }
+
+
+def suggestion_json(s: LinkSuggestion) -> dict[str, object]:
+    return people_report.suggestion(s)
+
+
+def event_json(e: IdentityEvent) -> dict[str, object]:
+    return people_report.event(e)
+
+
+def alert_json(a: EscalationAlert) -> dict[str, object]:
+    return people_report.alert(a)
