@@ -474,7 +474,10 @@ def eval_histories(
 
     if not folder.is_dir():
         raise UserError(f"{folder}: no such folder")
-    result = histories.run(folder, Settings())
+    try:
+        result = histories.run(folder, Settings())
+    except histories.HistoryError as exc:
+        raise UserError(str(exc)) from None
     path = histories.write(result, out_dir)
     out.print(histories.summary(result), markup=False)
     out.print(f"report: {path}")
