@@ -68,7 +68,7 @@ class Signal:
     def add(self, message_id: str, quote: str) -> None:
         if message_id not in self.message_ids:
             self.message_ids.append(message_id)
-            self.quotes.append(quote)
+            self.quotes.append(" ".join(quote.split()))
 
     @property
     def present(self) -> bool:

@@ -105,7 +105,7 @@ class PeopleStore:
     def decide(
         self, suggestion_id: int, status: LinkStatus, by: str
     ) -> tuple[LinkSuggestion, IdentityEvent | None]:
-        """Confirm (merge the second correspondent into the first) or reject; both are recorded with who and when."""
+        """Confirm (merge the smaller correspondent into the larger) or reject; both recorded with who and when."""
         if status == LinkStatus.PENDING:
             raise IdentityError("a decision is either confirm or reject")
         by = _actor(by)
@@ -120,7 +120,7 @@ class PeopleStore:
             row.status, row.decided_by, row.decided_at = status.value, by, mapping.now()
             event = None
             if status == LinkStatus.CONFIRMED:
-                target, source = follow_merges(s, row.a_id), follow_merges(s, row.b_id)
+                target, source = self._larger_first(s, follow_merges(s, row.a_id), follow_merges(s, row.b_id))
                 if target != source:
                     event = self._merge(s, target, source, by, f"link suggestion {row.id}: {row.reason}")
             s.commit()
@@ -223,6 +223,20 @@ class PeopleStore:
         """The correspondent whose dossier now holds this one's messages (itself unless merged away)."""
         with self._session() as s:
             return follow_merges(s, correspondent_id)
+
+    @staticmethod
+    def _larger_first(s: Session, a: int, b: int) -> tuple[int, int]:
+        """The correspondent with more messages keeps the dossier (its name and key); ties go to the older."""
+        counts = dict(
+            s.execute(
+                select(MessageRow.correspondent_id, func.count())
+                .where(MessageRow.correspondent_id.in_([a, b]))
+                .group_by(MessageRow.correspondent_id)
+            )
+            .tuples()
+            .all()
+        )
+        return (a, b) if (counts.get(a, 0), -a) >= (counts.get(b, 0), -b) else (b, a)
 
     @staticmethod
     def _move(s: Session, source_id: int, target_id: int, only: list[str] | None) -> list[str]:
