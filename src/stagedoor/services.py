@@ -203,7 +203,11 @@ def refresh_people(desk: Desk, escalate: list[int] | None = None) -> PeopleRefre
     )
     alerts = 0
     for cid in escalate if escalate is not None else list(everyone):
-        alerts += _escalate(desk, pstore, cid, everyone.get(cid, []))
+        items = everyone.get(cid, [])
+        stored = pstore.escalation(cid) if escalate is None else None
+        if stored is not None and stored.message_count == len(items):
+            continue  # nothing new since the last decision
+        alerts += _escalate(desk, pstore, cid, items)
     return PeopleRefresh(suggested, alerts)
 
 
@@ -291,6 +295,11 @@ def undo_identity_event(desk: Desk, event_id: int, by: str) -> IdentityEvent:
     event = people_store(desk).undo(event_id, by)
     refresh_people(desk, escalate=[event.source_id, event.target_id])
     return event
+
+
+def escalation_levels(desk: Desk) -> dict[int, str]:
+    """Each correspondent's stored level (as of the last ingest, merge or split), by id."""
+    return people_store(desk).levels()
 
 
 def escalation_alerts(desk: Desk, limit: int = 20) -> list[EscalationAlert]:

@@ -338,6 +338,11 @@ class PeopleStore:
         with self._session() as s:
             return [_alert(r, name) for r, name in s.execute(query.limit(limit)).tuples()]
 
+    def levels(self) -> dict[int, str]:
+        with self._session() as s:
+            rows = s.execute(select(EscalationStateRow.correspondent_id, EscalationStateRow.level))
+            return dict(rows.tuples().all())
+
     def message_total(self) -> tuple[int, int]:
         """(messages, messages whose correspondent exists): equal unless something lost its owner."""
         with self._session() as s:

@@ -25,6 +25,7 @@ def load(desk: Desk, correspondent_id: int) -> Dossier:
 def correspondents_page(request: Request, desk: DeskDep) -> HTMLResponse:
     context = {
         "people": services.correspondents(desk),
+        "levels": services.escalation_levels(desk),
         "active": "correspondents",
         "api_url": "/api/correspondents",
     }
@@ -44,6 +45,10 @@ def correspondent_page(request: Request, correspondent_id: int, desk: DeskDep) -
         "d": d,
         "rows": [present.row(r) for r in d.file.messages],
         "signals": [s for s in (*d.profile.features.values(), *d.profile.behaviours.values()) if s.present],
+        "dated": {
+            r.message.id: f"{r.message.received_at:%d %b %Y}" if r.message.received_at else "undated"
+            for r in d.file.messages
+        },
         "active": "correspondents",
         "api_url": f"/api/correspondents/{correspondent_id}",
     }
