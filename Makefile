@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 SYSTEM_STAMP := /tmp/.stagedoor-system-deps
 
-.PHONY: demo test lint bench models eval system venv serve clean
+.PHONY: demo test lint bench models eval eval-people system venv serve clean
 
 venv: $(STAMP)
 
@@ -40,6 +40,7 @@ models: venv
 
 bench: venv
 	$(BIN)/python bench/read_throughput.py
+	$(BIN)/python bench/people_refresh.py
 
 # The issue's target sets in ../shared/data and our French set, next to the TF-IDF baseline: eval-results/report.md
 EVAL_SETS := $(DATA)/artist_risk/threat_youtube_hammer2019/data.jsonl \
@@ -51,6 +52,11 @@ EVAL_SETS := $(DATA)/artist_risk/threat_youtube_hammer2019/data.jsonl \
 
 eval: venv
 	$(BIN)/stagedoor eval $(EVAL_SETS) --lyrics eval/fr/lyrics.txt --baseline --train-data $(DATA) --out eval-results
+
+# Correspondent-level measures: eRisk-style early risk on C-SSRS writers, linking and escalation on eval/histories
+eval-people: venv
+	$(BIN)/stagedoor eval-early $(DATA)/writer_risk/cssrs_reddit_500/data.jsonl --out eval-results
+	$(BIN)/stagedoor eval-histories eval/histories --out eval-results
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache test-artifacts bench-results eval-results

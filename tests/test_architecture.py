@@ -23,7 +23,7 @@ ALLOWED: dict[str, set[str]] = {
     "web": {"domain", "services", "jsonview", "settings", "triage"},
     "cli": {"domain", "services", "jsonview", "settings", "ingest", "web", "evaluation"},
     "datasets": {"domain"},
-    "evaluation": {"domain", "datasets", "services", "settings", "read", "jsonview"},
+    "evaluation": {"domain", "datasets", "services", "settings", "read", "jsonview", "people"},
 }
 
 

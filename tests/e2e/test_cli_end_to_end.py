@@ -143,3 +143,24 @@ def test_every_edge_case_file_is_stored_or_quarantined_and_reingest_adds_nothing
     again = stagedoor(settings, "ingest", str(data))
     assert again.stdout.startswith("0 new,"), again.stdout
     assert ", 0 quarantined" in again.stdout
+
+
+def test_correspondent_json_shows_the_demo_dossier_and_links_can_be_decided(settings: Settings) -> None:
+    assert stagedoor(settings, "ingest", *DEMO_INPUTS).returncode == 0
+    desk = services.open_desk(settings)
+    [cid] = [c.id for c in services.correspondents(desk) if c.key == "email:celeste.moreau@example.net"]
+    desk.store.close()
+    done = stagedoor(settings, "correspondent", str(cid), "--json")
+    assert done.returncode == 0, done.stderr
+    dossier = json.loads(done.stdout)
+    assert dossier["channels"] == ["email", "letter"] and dossier["escalation"]["level"] == "imminent"
+    assert dossier["escalation_alerts"] and dossier["timeline"]["points"]
+    [link] = [s for s in dossier["link_suggestions"] if s["status"] == "pending"]
+    confirmed = stagedoor(settings, "confirm-link", str(link["id"]), "--by", "Priya")
+    assert confirmed.returncode == 0 and "confirmed by Priya" in confirmed.stdout
+    after = json.loads(stagedoor(settings, "correspondent", str(cid), "--json").stdout)
+    assert after["channels"] == ["email", "letter", "dm"] and after["message_count"] == 10
+    again = stagedoor(settings, "reject-link", str(link["id"]), "--by", "Priya")
+    assert again.returncode == 2 and again.stderr.count("\n") == 1 and "already confirmed" in again.stderr
+    missing = stagedoor(settings, "correspondent", "99999")
+    assert missing.returncode == 2 and "no correspondent 99999" in missing.stderr

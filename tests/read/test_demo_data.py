@@ -94,7 +94,7 @@ READER = Reader(ReaderContext(lyrics=load_lyrics(lyrics_path())))
 
 
 def test_the_corpus_is_all_there() -> None:
-    assert len(SAMPLES) == 150
+    assert len(SAMPLES) == 151
     assert {s.label["kind"] for s in SAMPLES} == {"benign", "trap", "concern"}
 
 

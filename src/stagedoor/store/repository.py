@@ -25,6 +25,7 @@ from stagedoor.domain import (
     Route,
 )
 from stagedoor.store import mapping
+from stagedoor.store.follow import follow_merges
 from stagedoor.store.migrate import upgrade
 from stagedoor.store.tables import (
     CorrespondentRow,
@@ -112,7 +113,7 @@ class Store:
         key = message.sender.key
         found = s.scalar(select(CorrespondentRow.id).filter_by(key=key))
         if found is not None:
-            return found
+            return follow_merges(s, found)
         row = CorrespondentRow(key=key, display_name=message.sender.display, created_at=mapping.now())
         s.add(row)
         s.flush()

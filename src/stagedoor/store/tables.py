@@ -136,3 +136,74 @@ class QuarantineRow(Base):
     reason: Mapped[str] = mapped_column(Text)
     origin: Mapped[str] = mapped_column(Text, default="")
     received_at: Mapped[datetime]
+
+
+# ---- correspondents across channels (issue 4): link suggestions, merges and splits, escalation ----------
+
+
+class LinkSuggestionRow(Base):
+    """A possible same-person link for a human to confirm or reject; never merged silently."""
+
+    __tablename__ = "link_suggestions"
+    __table_args__ = (UniqueConstraint("a_id", "b_id", "kind", name="uq_link_suggestions_pair_kind"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    a_id: Mapped[int] = mapped_column(ForeignKey("correspondents.id"), index=True)
+    b_id: Mapped[int] = mapped_column(ForeignKey("correspondents.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    score: Mapped[float] = mapped_column(Float)
+    reason: Mapped[str] = mapped_column(Text)
+    evidence: Mapped[list[Any]] = mapped_column(default=list)
+    status: Mapped[str] = mapped_column(String(16), index=True, default="pending")
+    created_at: Mapped[datetime]
+    decided_by: Mapped[str] = mapped_column(Text, default="")
+    decided_at: Mapped[datetime | None]
+
+
+class IdentityEventRow(Base):
+    """A merge or split, with the exact messages it moved, so undoing it puts those messages back."""
+
+    __tablename__ = "identity_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    source_id: Mapped[int] = mapped_column(ForeignKey("correspondents.id"), index=True)
+    target_id: Mapped[int] = mapped_column(ForeignKey("correspondents.id"), index=True)
+    message_ids: Mapped[list[Any]] = mapped_column(default=list)
+    actor: Mapped[str] = mapped_column(Text)
+    note: Mapped[str] = mapped_column(Text, default="")
+    at: Mapped[datetime]
+    undone_at: Mapped[datetime | None]
+    undone_by: Mapped[str] = mapped_column(Text, default="")
+
+
+class EscalationStateRow(Base):
+    """A correspondent's current level, from the whole history; compared on each update to raise alerts."""
+
+    __tablename__ = "escalation_states"
+
+    correspondent_id: Mapped[int] = mapped_column(ForeignKey("correspondents.id"), primary_key=True)
+    level: Mapped[str] = mapped_column(String(16))
+    level_rank: Mapped[int] = mapped_column(Integer, index=True)
+    score: Mapped[float] = mapped_column(Float)
+    reasons: Mapped[list[Any]] = mapped_column(default=list)
+    message_count: Mapped[int] = mapped_column(Integer)
+    updated_at: Mapped[datetime]
+
+
+class EscalationAlertRow(Base):
+    """A rise in a correspondent's level, shown in the queue pages."""
+
+    __tablename__ = "escalation_alerts"
+    __table_args__ = (
+        UniqueConstraint("correspondent_id", "message_id", "to_level", name="uq_escalation_alerts_rise"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    correspondent_id: Mapped[int] = mapped_column(ForeignKey("correspondents.id"), index=True)
+    from_level: Mapped[str] = mapped_column(String(16))
+    to_level: Mapped[str] = mapped_column(String(16))
+    to_rank: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    message_id: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime]

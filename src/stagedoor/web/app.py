@@ -12,7 +12,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException
 
 from stagedoor.services import Desk
-from stagedoor.web import correspondents, errors, health, messages, present, quarantine, queue
+from stagedoor.web import correspondents, errors, health, identity, messages, present, quarantine, queue
 from stagedoor.web.headers import SecurityHeaders
 from stagedoor.web.highlight import css_name
 
@@ -50,6 +50,6 @@ def create_app(desk: Desk) -> FastAPI:
     app.add_exception_handler(RequestValidationError, errors.validation_error)
     app.add_exception_handler(Exception, errors.server_error)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    for module in (queue, messages, correspondents, quarantine, health):
+    for module in (queue, messages, correspondents, quarantine, health, identity):
         app.include_router(module.router)
     return app

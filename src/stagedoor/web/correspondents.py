@@ -1,21 +1,21 @@
-"""Correspondents: everyone who wrote, and one writer's messages in time order."""
+"""Correspondents: everyone who wrote, and one writer's dossier across channels: timeline chart, warning
+profile, escalation level with reasons, suggested links, merges and splits."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter, HTTPException, Request
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from stagedoor import jsonview, services
-from stagedoor.domain import CorrespondentFile
-from stagedoor.services import Desk
-from stagedoor.web import present
+from stagedoor.services import Desk, Dossier
+from stagedoor.web import present, timeline_chart
 from stagedoor.web.deps import DeskDep, render
 
 router = APIRouter()
 
 
-def load(desk: Desk, correspondent_id: int) -> CorrespondentFile:
-    found = services.correspondent(desk, correspondent_id)
+def load(desk: Desk, correspondent_id: int) -> Dossier:
+    found = services.dossier(desk, correspondent_id)
     if found is None:
         raise HTTPException(404, "There is no correspondent with that number.")
     return found
@@ -25,6 +25,7 @@ def load(desk: Desk, correspondent_id: int) -> CorrespondentFile:
 def correspondents_page(request: Request, desk: DeskDep) -> HTMLResponse:
     context = {
         "people": services.correspondents(desk),
+        "levels": services.escalation_levels(desk),
         "active": "correspondents",
         "api_url": "/api/correspondents",
     }
@@ -38,10 +39,16 @@ def correspondents_api(desk: DeskDep) -> JSONResponse:
 
 @router.get("/correspondents/{correspondent_id:int}", response_class=HTMLResponse)
 def correspondent_page(request: Request, correspondent_id: int, desk: DeskDep) -> HTMLResponse:
-    found = load(desk, correspondent_id)
+    d = load(desk, correspondent_id)
     context = {
-        "c": found.correspondent,
-        "rows": [present.row(r) for r in found.messages],
+        "c": d.file.correspondent,
+        "d": d,
+        "rows": [present.row(r) for r in d.file.messages],
+        "signals": [s for s in (*d.profile.features.values(), *d.profile.behaviours.values()) if s.present],
+        "dated": {
+            r.message.id: f"{r.message.received_at:%d %b %Y}" if r.message.received_at else "undated"
+            for r in d.file.messages
+        },
         "active": "correspondents",
         "api_url": f"/api/correspondents/{correspondent_id}",
     }
@@ -50,4 +57,10 @@ def correspondent_page(request: Request, correspondent_id: int, desk: DeskDep) -
 
 @router.get("/api/correspondents/{correspondent_id:int}")
 def correspondent_api(correspondent_id: int, desk: DeskDep) -> JSONResponse:
-    return JSONResponse(jsonview.correspondent_file(load(desk, correspondent_id)))
+    return JSONResponse(services.dossier_json(load(desk, correspondent_id)))
+
+
+@router.get("/correspondents/{correspondent_id:int}/timeline.svg")
+def timeline_svg(correspondent_id: int, desk: DeskDep) -> Response:
+    """The timeline chart as a picture (served from our origin, so the CSP lets the page show it)."""
+    return Response(timeline_chart.render(load(desk, correspondent_id)), media_type="image/svg+xml")

@@ -60,6 +60,7 @@ def queue_page(request: Request, name: str, desk: DeskDep, page: PageQuery = 1) 
         "rows": [present.row(r) for r in q.records],
         "active": q.route.value,
         "api_url": f"/api/queue/{q.route.value}?page={q.page}",
+        "alerts": services.escalation_alerts(desk) if q.route != Route.ARTIST else [],
     }
     return render(request, desk, "queue.html", context)
 
