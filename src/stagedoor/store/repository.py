@@ -98,6 +98,7 @@ class Store:
             s.add(mapping.message_row(m, correspondent_id))
             s.add(RawMessageRow(message_id=m.id, raw=item.raw))
             if isinstance(item, PaperIncoming):  # a scanned letter's pages, in the same transaction
+                s.flush()  # the message row first: the pages' foreign key points at it
                 s.add_all(paper.page_rows(item))
             return self._commit_unique(s, True, False)
 
