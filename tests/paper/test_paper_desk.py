@@ -82,13 +82,22 @@ def test_the_desk_shows_pages_and_takes_a_transcription(client: TestClient, lett
     mid = letter.message.id
     page = client.get(f"/messages/{mid}")
     assert page.status_code == 200
-    assert f'src="/messages/{mid}/pages/1/image"' in page.text and "needs a person to transcribe it" in page.text
+    assert (
+        f'src="/messages/{mid}/pages/1/image"' in page.text and "needs a person to transcribe it" in page.text
+    )
     image = client.get(f"/messages/{mid}/pages/1/image")
     assert image.headers["content-type"] == "image/png" and image.content.startswith(b"\x89PNG")
 
     view = client.get(f"/messages/{mid}/pages/1")
-    assert view.status_code == 200 and "<textarea" in view.text and f'/messages/{mid}/pages/1/image"' in view.text
-    assert "/transcribe" in client.get("/transcribe").text and client.get("/api/transcribe").json()[0]["page"] == 1
+    assert (
+        view.status_code == 200
+        and "<textarea" in view.text
+        and f'/messages/{mid}/pages/1/image"' in view.text
+    )
+    assert (
+        "/transcribe" in client.get("/transcribe").text
+        and client.get("/api/transcribe").json()[0]["page"] == 1
+    )
 
     done = client.post(f"/messages/{mid}/pages/1/transcribe", data={"text": HOSTILE}, follow_redirects=False)
     assert done.status_code == 303 and done.headers["location"].startswith(f"/messages/{mid}")
@@ -127,7 +136,9 @@ def test_pages_of_what_is_not_a_scan_are_not_found(client: TestClient, letter: M
     assert client.get(f"/messages/{mid}/pages/9/image").status_code == 404
     assert client.post(f"/messages/{mid}/pages/9/transcribe", data={"text": "x"}).status_code == 404
     assert client.get("/api/messages/0000000000000000/paper").status_code == 404
-    assert client.post("/messages/0000000000000000/envelope", data={"postmark_city": "Lyon"}).status_code == 404
+    assert (
+        client.post("/messages/0000000000000000/envelope", data={"postmark_city": "Lyon"}).status_code == 404
+    )
 
 
 def stagedoor(settings: Settings, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
@@ -154,7 +165,9 @@ def test_cli_ingests_scans_attaches_an_envelope_and_transcribes(settings: Settin
     desk = services.open_desk(settings)
     (record,) = services.queue(desk, None)
     mid = record.message.id
-    done = stagedoor(settings, "envelope", mid, "--city", "Roubaix", "--date", "2026-02-01", "--enclosure", "drawing")
+    done = stagedoor(
+        settings, "envelope", mid, "--city", "Roubaix", "--date", "2026-02-01", "--enclosure", "drawing"
+    )
     assert done.returncode == 0, done.stderr
     envelope = services.paper_file(desk, mid).envelope  # type: ignore[union-attr]
     assert envelope is not None and (envelope.postmark_city, envelope.enclosures) == ("Roubaix", ("drawing",))

@@ -7,8 +7,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import paperkit as k
-import pytest
 import pytesseract
+import pytest
 from PIL import Image, ImageDraw, ImageFilter
 
 from stagedoor import services
@@ -59,7 +59,7 @@ def read_file(path: Path) -> list[Incoming | Quarantined]:
 
 @pytest.mark.parametrize("name", sorted(LETTERS))
 def test_scanned_letters_read_back_with_language_and_confidence(name: str, tmp_path: Path) -> None:
-    suffix, build, want, languages = LETTERS[name]
+    _suffix, build, want, languages = LETTERS[name]
     path = drop(tmp_path, name, build())
     (item,) = read_file(path)
     assert isinstance(item, PaperIncoming), item

@@ -26,7 +26,17 @@ def watcher(settings: Settings, folder: Path, *args: str) -> subprocess.Popen[st
     env["STAGEDOOR_DATA_DIR"] = str(settings.data_dir)
     if settings.database_url:
         env["STAGEDOOR_DATABASE_URL"] = settings.database_url
-    command = [sys.executable, "-m", "stagedoor.cli", "watch", str(folder), "--interval", "0.1", "--settle", "0.2"]
+    command = [
+        sys.executable,
+        "-m",
+        "stagedoor.cli",
+        "watch",
+        str(folder),
+        "--interval",
+        "0.1",
+        "--settle",
+        "0.2",
+    ]
     return subprocess.Popen(
         [*command, *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
@@ -36,7 +46,9 @@ def files_in(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir() if p.is_file()) if folder.exists() else []
 
 
-@pytest.mark.parametrize("name", [".scan.png", "~lock.pdf", "export.csv.part", "scan.PDF.tmp", "x.crdownload"])
+@pytest.mark.parametrize(
+    "name", [".scan.png", "~lock.pdf", "export.csv.part", "scan.PDF.tmp", "x.crdownload"]
+)
 def test_temporary_names_are_left_alone(name: str) -> None:
     assert is_temporary(name)
 

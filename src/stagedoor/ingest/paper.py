@@ -165,7 +165,7 @@ def _png(image: Image.Image) -> bytes:
     shown = image.convert("L")
     shown.thumbnail((SHOWN_MAX_SIDE, SHOWN_MAX_SIDE))
     out = io.BytesIO()
-    shown.save(out, format="PNG", optimize=True)
+    shown.save(out, format="PNG")
     return out.getvalue()
 
 
