@@ -41,7 +41,10 @@ def _desk() -> services.Desk:
 @app.command()
 def ingest(
     paths: Annotated[
-        list[Path], typer.Argument(help="Files or folders: .eml, mbox, Maildir, .csv, .json, .txt")
+        list[Path],
+        typer.Argument(
+            help="Files or folders: .eml, mbox, Maildir, .csv, .json, .txt, scans (.png .jpg .tif .pdf)"
+        ),
     ],
     preset: Annotated[str, typer.Option(help="Column preset for CSV/JSON exports.")] = "generic",
     column: Annotated[
