@@ -19,9 +19,9 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "paper"))
-import paperkit as k  # noqa: E402  (the synthetic letters the tests render)
+import paperkit as k  # the synthetic letters the tests render
 
-from stagedoor.ingest.paper import read_paper  # noqa: E402
+from stagedoor.ingest.paper import read_paper
 
 OUT = Path("bench-results")
 TEXTS = (k.FR_APPROACH, k.EN_SUICIDE, k.EN_PAGE_ONE, k.FR_FAN, k.EN_PAGE_TWO)
