@@ -89,7 +89,9 @@ def main() -> None:
         f"| Stagedoor (preprocess, fra and eng, page PNG kept) | {result['stagedoor_pages_per_min']} |"
         f" {result['stagedoor_mean_accuracy']} | {result['stagedoor_worst_accuracy']} |"
     )
-    print(f"Stagedoor reads {result['ratio_stagedoor_to_tesseract']}x as many pages a minute as plain tesseract")
+    print(
+        f"Stagedoor reads {result['ratio_stagedoor_to_tesseract']}x as many pages a minute as plain tesseract"
+    )
 
 
 if __name__ == "__main__":
