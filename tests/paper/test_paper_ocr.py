@@ -164,3 +164,33 @@ def test_scanned_letters_are_stored_read_and_routed_once(any_desk: Desk, letters
     assert image is not None and image.startswith(b"\x89PNG")
     raw = any_desk.store.raw(by_name["two-page-en.tiff"].message.id)
     assert raw == (letters / "two-page-en.tiff").read_bytes()
+
+
+def test_an_image_too_large_to_decode_is_quarantined_not_decoded(tmp_path: Path) -> None:
+    """A PNG header claiming 20,000 x 20,000 pixels (a decompression bomb): refused before decoding."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    header = struct.pack(">IIBBBBB", 20_000, 20_000, 8, 0, 0, 0, 0)
+    data = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\x00" * 64))
+    (item,) = read_file(drop(tmp_path, "bomb.png", data))
+    assert isinstance(item, Quarantined) and "not a readable image" in item.reason and item.raw == data
+
+
+def test_without_tesseract_ingest_says_what_to_install(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The one thing that cannot run here is a machine without Tesseract: point the binding at nothing."""
+    from stagedoor.ingest import IngestError, ocr
+
+    monkeypatch.setattr(pytesseract.pytesseract, "tesseract_cmd", str(tmp_path / "no-tesseract"))
+    ocr._installed_languages.cache_clear()
+    try:
+        with pytest.raises(IngestError, match="install Debian's tesseract-ocr") as caught:
+            discover([drop(tmp_path, "scan.png", k.png(k.render(k.FR_FAN)))])
+        assert "\n" not in str(caught.value)
+    finally:
+        ocr._installed_languages.cache_clear()

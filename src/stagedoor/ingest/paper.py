@@ -28,6 +28,8 @@ MIN_TEXT_LAYER = 20
 MIN_OCR_LETTERS = 15
 """An OCR'd page with fewer letters than this is most likely handwriting or a picture: a human reads it."""
 OCR_DPI = 300
+MAX_RENDER_SIDE = 5000
+"""Pixels on the long side of a PDF page rendered for OCR, at most (A4 at 300 dpi is 3508)."""
 SHOWN_MAX_SIDE = 1600
 """Pages are kept for the desk at most this many pixels on their long side (enough to read, small to store)."""
 MAX_PAGES = 200
@@ -106,7 +108,7 @@ def _image_frames(raw: bytes) -> list[Image.Image]:
             for frame in ImageSequence.Iterator(image):
                 if len(frames) == MAX_PAGES:
                     raise UnreadablePaper(f"more than {MAX_PAGES} pages in one image file; split it")
-                frames.append(ImageOps.exif_transpose(frame.convert("L")))
+                frames.append(ImageOps.exif_transpose(frame).convert("L"))  # a phone photo's rotation
     except UnreadablePaper:
         raise
     except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
@@ -140,7 +142,9 @@ def _pdf_page(number: int, page: pdfium.PdfPage) -> Page:
     if sum(c.isalpha() for c in text) >= MIN_TEXT_LAYER:
         image = page.render(scale=150 / 72).to_pil()
         return Page(number, _tidy(text), PageSource.TEXT_LAYER, "", None, _png(image))
-    return _ocr_page(number, page.render(scale=OCR_DPI / 72).to_pil())
+    width, height = page.get_size()  # points; an absurd page size must not render to gigapixels
+    scale = min(OCR_DPI / 72, MAX_RENDER_SIDE / max(width, height, 1.0))
+    return _ocr_page(number, page.render(scale=scale).to_pil())
 
 
 def _ocr_page(number: int, image: Image.Image) -> Page:
