@@ -368,7 +368,10 @@ def transcribe(
     """Replace one page's OCR text with a person's transcription, then read the letter again."""
     if file is not None and not file.is_file():
         raise UserError(f"{file}: no such file")
-    text = file.read_text(encoding="utf-8") if file else sys.stdin.read()
+    try:
+        text = file.read_text(encoding="utf-8") if file else sys.stdin.read()
+    except UnicodeDecodeError:
+        raise UserError(f"{file or 'stdin'}: not UTF-8 text; save the transcription as UTF-8") from None
     rec = services.transcribe_page(_desk(), message_id, page, text)
     if rec is None:
         raise UserError(
