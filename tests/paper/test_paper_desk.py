@@ -20,6 +20,7 @@ from PIL import Image, ImageDraw
 
 from stagedoor import services
 from stagedoor.domain import Category, MessageRecord, Route
+from stagedoor.domain.paper import Envelope
 from stagedoor.services import Desk
 from stagedoor.settings import Settings
 from stagedoor.web.app import create_app
@@ -179,3 +180,22 @@ def test_cli_ingests_scans_attaches_an_envelope_and_transcribes(settings: Settin
     assert typed.returncode == 0 and "severity imminent" in typed.stdout, typed.stderr
     assert Route.SECURITY in services.message(desk, mid).reading.routes  # type: ignore[union-attr]
     desk.store.close()
+
+
+def test_a_return_address_files_scanned_letters_under_their_writer(any_desk: Desk, tmp_path: Path) -> None:
+    scans = []
+    for n, text in enumerate((k.FR_FAN, k.FR_APPROACH, k.EN_PAGE_ONE)):
+        path = tmp_path / f"scan-{n}.png"
+        path.write_bytes(k.png(k.render(text)))
+        scans.append(ingest(any_desk, path))
+    assert len({r.correspondent_id for r in scans}) == 1  # nobody known yet: all "unknown"
+    for record, address in zip(
+        scans[:2], ("14 rue des Glycines\n59000 Lille", "14 Rue des Glycines, 59000  LILLE"), strict=True
+    ):
+        services.attach_envelope(any_desk, record.message.id, Envelope(return_address=address))
+    first, second, third = (services.message(any_desk, r.message.id) for r in scans)
+    assert first is not None and second is not None and third is not None
+    assert first.correspondent_id == second.correspondent_id != third.correspondent_id
+    file = services.correspondent(any_desk, first.correspondent_id)
+    assert file is not None and file.correspondent.message_count == 2
+    assert first.message.sender.postal_address == "14 rue des Glycines\n59000 Lille"

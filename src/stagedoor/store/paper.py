@@ -123,10 +123,18 @@ def transcriptions(store: Store, message_id: str) -> list[tuple[int, str, str]]:
 
 
 def save_envelope(store: Store, message_id: str, envelope: Envelope) -> bool:
-    """Store (or replace) the envelope details of a message; False when there is no such message."""
+    """Store (or replace) the envelope details of a message; False when there is no such message.
+
+    A return address on a letter whose writer the desk knows by no email or handle becomes the writer's
+    postal address, so the letter joins that writer's correspondent file instead of "unknown".
+    """
     with Session(store.engine) as s:
-        if s.get(MessageRow, message_id) is None:
+        message = s.get(MessageRow, message_id)
+        if message is None:
             return False
+        if envelope.return_address and not (message.sender_address or message.sender_handle):
+            message.sender_postal = envelope.return_address
+            message.correspondent_id = store._correspondent_for(s, mapping.to_message(message))
         row = s.get(EnvelopeRow, message_id) or EnvelopeRow(message_id=message_id)
         row.postmark_city = envelope.postmark_city
         row.postmark_date = envelope.postmark_date
