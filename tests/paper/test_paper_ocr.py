@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import random
 from collections.abc import Callable
 from pathlib import Path
@@ -9,7 +10,7 @@ from pathlib import Path
 import paperkit as k
 import pytesseract
 import pytest
-from PIL import Image, ImageDraw, ImageFilter
+from PIL import Image, ImageDraw, ImageFilter, ImageStat
 
 from stagedoor import services
 from stagedoor.domain import Category, Channel, Incoming, Quarantined, Route, sha256_hex
@@ -194,3 +195,17 @@ def test_without_tesseract_ingest_says_what_to_install(
         assert "\n" not in str(caught.value)
     finally:
         ocr._installed_languages.cache_clear()
+
+
+@pytest.mark.parametrize("turned", [90, 180, 270])
+def test_a_sheet_fed_sideways_or_upside_down_is_turned_and_read(turned: int, tmp_path: Path) -> None:
+    sheet = k.render(k.FR_APPROACH, speckle=2000).rotate(turned, expand=True, fillcolor=255)
+    (item,) = read_file(drop(tmp_path, "turned.png", k.png(sheet)))
+    assert isinstance(item, PaperIncoming)
+    (page,) = item.pages
+    assert k.accuracy(page.text, k.FR_APPROACH) >= MIN_ACCURACY and not page.needs_transcription
+    with Image.open(io.BytesIO(page.image_png)) as shown:
+        assert shown.height > shown.width  # kept upright for the desk, as the letter was written
+        top = ImageStat.Stat(shown.crop((0, 0, shown.width, shown.height // 2))).mean[0]
+        bottom = ImageStat.Stat(shown.crop((0, shown.height // 2, shown.width, shown.height))).mean[0]
+        assert top < bottom  # the ink (the letter starts at the top) is in the upper half

@@ -17,6 +17,8 @@ import numpy as np
 import pytesseract
 from PIL import Image, ImageFilter, ImageOps
 
+from stagedoor.domain.paper import LOW_CONFIDENCE
+
 LANGUAGES = {"fra": "fr", "eng": "en"}
 """Tesseract language data tried on every page, and the language code each one stands for."""
 MAX_SKEW_DEGREES = 8.0
@@ -32,6 +34,8 @@ class OcrResult:
     language: str
     confidence: float
     """Mean word confidence, 0-100, weighted by word length; 0 when no word was found."""
+    rotation: int = 0
+    """Degrees the page was turned clockwise to read it (a sheet fed sideways or upside down)."""
 
 
 @cache
@@ -103,9 +107,29 @@ def recognise(image: Image.Image, lang: str) -> OcrResult:
     return OcrResult("\n".join(text), LANGUAGES.get(lang, lang), weighted / letters if letters else 0.0)
 
 
-def read_page(image: Image.Image) -> OcrResult:
-    """The page preprocessed, read in each language; the reading with the higher confidence wins."""
+def read_page(image: Image.Image, doubtful_below: float = LOW_CONFIDENCE) -> OcrResult:
+    """The page preprocessed, read in each language; the reading with the higher confidence wins.
+
+    A doubtful reading may be a sheet fed sideways or upside down: Tesseract's orientation detection then
+    says how to turn it, and the turned page is read again (kept only if it reads better).
+    """
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")  # Tesseract's threads cost 3x on 2 cores (NOTES.md)
     clean = preprocess(image)
-    results = [recognise(clean, lang) for lang in LANGUAGES]
-    return max(results, key=lambda r: r.confidence)
+    best = max((recognise(clean, lang) for lang in LANGUAGES), key=lambda r: r.confidence)
+    if best.confidence >= doubtful_below or not (turn := orientation(clean)):
+        return best
+    turned = preprocess(image.rotate(-turn, expand=True, fillcolor=255))
+    again = max((recognise(turned, lang) for lang in LANGUAGES), key=lambda r: r.confidence)
+    if again.confidence <= best.confidence:
+        return best
+    return OcrResult(again.text, again.language, again.confidence, turn)
+
+
+def orientation(image: Image.Image, min_confidence: float = 2.0) -> int:
+    """Degrees to turn the page clockwise so its text stands upright (0, 90, 180, 270); 0 when unsure."""
+    try:
+        osd = pytesseract.image_to_osd(image, output_type=pytesseract.Output.DICT)
+    except pytesseract.TesseractError:  # "too few characters": nothing to orient by
+        return 0
+    turn = int(osd.get("rotate", 0)) % 360
+    return turn if float(osd.get("orientation_conf", 0.0)) >= min_confidence else 0

@@ -149,14 +149,15 @@ def _pdf_page(number: int, page: pdfium.PdfPage) -> Page:
 
 def _ocr_page(number: int, image: Image.Image) -> Page:
     try:
-        result = read_page(image)
+        result = read_page(image, doubtful_below=LOW_CONFIDENCE)
     except pytesseract.TesseractError as exc:
         raise UnreadablePaper(f"page {number}: Tesseract could not read it: {_one_line(exc)}") from None
     letters = sum(c.isalpha() for c in result.text)
     doubtful = result.confidence < LOW_CONFIDENCE or letters < MIN_OCR_LETTERS
     text = _tidy(result.text)
+    shown = image.rotate(-result.rotation, expand=True, fillcolor=255) if result.rotation else image
     return Page(
-        number, text, PageSource.OCR, result.language, round(result.confidence, 1), _png(image), doubtful
+        number, text, PageSource.OCR, result.language, round(result.confidence, 1), _png(shown), doubtful
     )
 
 
