@@ -209,3 +209,19 @@ def test_a_sheet_fed_sideways_or_upside_down_is_turned_and_read(turned: int, tmp
         top = ImageStat.Stat(shown.crop((0, 0, shown.width, shown.height // 2))).mean[0]
         bottom = ImageStat.Stat(shown.crop((0, shown.height // 2, shown.width, shown.height))).mean[0]
         assert top < bottom  # the ink (the letter starts at the top) is in the upper half
+
+
+def test_an_unexpected_decoder_failure_quarantines_the_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A bug or an exotic file in a decoder must not stall a batch or the watched folder."""
+    from stagedoor.ingest import paper
+
+    def broken(raw: bytes, suffix: str) -> list[object]:
+        raise RuntimeError("decoder\nfell over")
+
+    monkeypatch.setattr(paper, "read_paper", broken)
+    data = k.png(k.render(k.FR_FAN))
+    (item,) = read_file(drop(tmp_path, "exotic.png", data))
+    assert isinstance(item, Quarantined) and item.raw == data
+    assert item.reason == "could not be read: RuntimeError: decoder fell over"  # one line

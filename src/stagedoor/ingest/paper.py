@@ -63,6 +63,11 @@ class PaperImporter:
         except UnreadablePaper as exc:
             yield Quarantined(raw, self.channel, origin, str(exc))
             return
+        except Exception as exc:  # hostile bytes can trip any decoder: keep the file, never stall a batch
+            yield Quarantined(
+                raw, self.channel, origin, f"could not be read: {type(exc).__name__}: {_one_line(exc)}"
+            )
+            return
         yield paper_message(raw, pages, origin, source.path.name)
 
 
