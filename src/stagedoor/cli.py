@@ -295,8 +295,7 @@ def watch(
 ) -> None:
     """Take in every file dropped into FOLDER, once each: read, stored, then moved to done/ or failed/.
 
-    A file in failed/ has a .reason file beside it saying why. Temporary names (.part, .tmp, hidden) are left
-    alone until renamed. Safe to stop or kill at any time: on restart nothing is lost or taken twice.
+    A file in failed/ has a .reason file beside it saying why. Temporary names (.part, .tmp, hidden) are left alone until renamed. Safe to stop or kill at any time: on restart nothing is lost or taken twice.
     """
     from stagedoor.ingest.watch import WatchOptions
 
