@@ -6,6 +6,11 @@ need=()
 [ -x /usr/bin/chromium ] || need+=(chromium)
 command -v initdb >/dev/null 2>&1 || [ -x /usr/lib/postgresql/15/bin/initdb ] || need+=(postgresql)
 command -v runuser >/dev/null 2>&1 || need+=(util-linux)
+# Tesseract with French and English data, for scanned letters (ingest/ocr.py).
+command -v tesseract >/dev/null 2>&1 || need+=(tesseract-ocr)
+for lang in fra eng; do
+  [ -f "/usr/share/tesseract-ocr/5/tessdata/$lang.traineddata" ] || need+=("tesseract-ocr-$lang")
+done
 [ ${#need[@]} -eq 0 ] && exit 0
 SUDO=""
 [ "$(id -u)" = 0 ] || SUDO="sudo"

@@ -19,6 +19,7 @@ SAMPLES = {
     "csv": "csv/semicolon-bom-fr.csv",
     "json": "json/dm-export.json",
     "letter": "letters/typed-header-block.txt",
+    "paper": "paper/typed-letter-en.png",
 }
 """One good sample per registered kind: a new importer must add one here."""
 
@@ -120,10 +121,10 @@ def test_missing_path_is_a_one_line_ingest_error() -> None:
 
 
 def test_unknown_file_type_is_a_one_line_ingest_error(tmp_path: Path) -> None:
-    (tmp_path / "scan.pdf").write_bytes(b"%PDF-1.4 synthetic")
+    (tmp_path / "scan.docx").write_bytes(b"PK\x03\x04 synthetic")
     with pytest.raises(IngestError) as caught:
         discover([tmp_path])
-    assert "scan.pdf: cannot read this kind of file" in str(caught.value) and "\n" not in str(caught.value)
+    assert "scan.docx: cannot read this kind of file" in str(caught.value) and "\n" not in str(caught.value)
 
 
 def test_hidden_files_in_folders_are_skipped(tmp_path: Path) -> None:

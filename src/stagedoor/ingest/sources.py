@@ -19,6 +19,7 @@ from stagedoor.ingest.letter import LetterImporter
 from stagedoor.ingest.maildir import MaildirImporter, is_maildir, maildir_size
 from stagedoor.ingest.mapping import PRESETS, CsvMapping
 from stagedoor.ingest.mbox import MboxImporter
+from stagedoor.ingest.paper import PaperImporter
 from stagedoor.ingest.tabular import CsvImporter, JsonImporter
 
 IMPORTERS: dict[str, Importer] = {
@@ -30,6 +31,7 @@ IMPORTERS: dict[str, Importer] = {
         CsvImporter(),
         JsonImporter(),
         LetterImporter(),
+        PaperImporter(),
     )
 }
 TABULAR = frozenset({"csv", "json"})

@@ -24,7 +24,8 @@ from stagedoor.domain import (
     Reading,
     Route,
 )
-from stagedoor.store import mapping
+from stagedoor.domain.paper import PaperIncoming
+from stagedoor.store import mapping, paper
 from stagedoor.store.follow import follow_merges
 from stagedoor.store.migrate import upgrade
 from stagedoor.store.tables import (
@@ -97,6 +98,9 @@ class Store:
             correspondent_id = self._correspondent_for(s, m)
             s.add(mapping.message_row(m, correspondent_id))
             s.add(RawMessageRow(message_id=m.id, raw=item.raw))
+            if isinstance(item, PaperIncoming):  # a scanned letter's pages, in the same transaction
+                s.flush()  # the message row first: the pages' foreign key points at it
+                s.add_all(paper.page_rows(item))
             return self._commit_unique(s, True, False)
 
     @staticmethod

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -207,3 +207,49 @@ class EscalationAlertRow(Base):
     text: Mapped[str] = mapped_column(Text)
     message_id: Mapped[str] = mapped_column(String(32))
     created_at: Mapped[datetime]
+
+
+# ---- paper letters (migration 0004) ----------------------------------------------------------------
+
+
+class LetterPageRow(Base):
+    """One page of a scanned or PDF letter: its image, how its text was got, and any human transcription."""
+
+    __tablename__ = "letter_pages"
+
+    message_id: Mapped[str] = mapped_column(ForeignKey("messages.id", ondelete="CASCADE"), primary_key=True)
+    number: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source: Mapped[str] = mapped_column(String(16))
+    language: Mapped[str] = mapped_column(String(8), default="")
+    confidence: Mapped[float | None] = mapped_column(Float)
+    needs_transcription: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    ocr_text: Mapped[str] = mapped_column(Text, default="")
+    transcription: Mapped[str | None] = mapped_column(Text)
+    transcribed_at: Mapped[datetime | None]
+    image_png: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class PageTranscriptionRow(Base):
+    """Every transcription typed for a page, with the text it replaced: the page row holds only the latest."""
+
+    __tablename__ = "page_transcriptions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    message_id: Mapped[str] = mapped_column(ForeignKey("messages.id", ondelete="CASCADE"), index=True)
+    page: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    replaced: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime]
+
+
+class EnvelopeRow(Base):
+    """What the mail room typed from a letter's envelope, keyed by the letter's message id."""
+
+    __tablename__ = "envelopes"
+
+    message_id: Mapped[str] = mapped_column(ForeignKey("messages.id", ondelete="CASCADE"), primary_key=True)
+    postmark_city: Mapped[str] = mapped_column(Text, default="")
+    postmark_date: Mapped[date | None]
+    return_address: Mapped[str] = mapped_column(Text, default="")
+    enclosures: Mapped[list[Any]] = mapped_column(default=list)
+    entered_at: Mapped[datetime]

@@ -37,6 +37,7 @@ def message_page(request: Request, message_id: str, desk: DeskDep) -> HTMLRespon
         "segments": highlight(record.message.text, flags),
         "active": reading.routes[0].value if reading and reading.routes else "",
         "api_url": f"/api/messages/{record.message.id}",
+        "paper": services.paper_file(desk, record.message.id),
     }
     return render(request, desk, "message.html", context)
 
