@@ -44,6 +44,12 @@ def _suppressed_reasons(text: str) -> list[str]:
         "ma mère va me tuer si je rentre tard du concert",
         "it feels like this song was written for me",
         "je t'aime à en mourir",
+        "je veux disparaître sous terre tellement j'ai honte",
+        "je vais te tuer si tu ne sors pas l'album bientôt",
+        "je me tue à te le dire, tu es la meilleure",
+        "ta musique me fait vomir de bonheur tellement c'est beau",
+        "je meurs d'envie de te voir",
+        "j'ai cru mourir de rire",
     ],
 )
 def test_fan_hyperbole_raises_nothing_above_low(text: str) -> None:
@@ -150,6 +156,7 @@ def test_without_lyrics_in_the_context_a_lyric_is_just_words() -> None:
         "Three years ago I tried to kill myself. Your music saved my life.",
         "I used to cut myself when I was 15",
         "il y a trois ans j'avais envie de mourir, aujourd'hui je vais mieux",
+        "Il y a quelques années je me faisais du mal, mais aujourd'hui je suis guérie.",
         "I want to die lol this album is a masterpiece",
     ],
 )
@@ -176,6 +183,11 @@ def test_an_imminent_plan_is_never_softened() -> None:
         "Our fan club would love a signed photo for the raffle, we wrote to your management",
         "I'll be at the Lyon show, see you from the back of the hall!",
         "Anthony et moi nous sommes mariés et notre première danse était sur ta chanson",
+        "je vais te retrouver en dédicace samedi, j'ai trop hâte",
+        "J'ai pris un billet de train pour venir te voir à Marseille en concert",
+        "je connais ton adresse mail pro, je t'ai envoyé ma maquette",
+        "tu me dois un selfie !",
+        "je serai à l'hôtel de ville pour ton concert gratuit",
     ],
 )
 def test_love_criticism_and_requests_raise_nothing_above_low(text: str) -> None:
