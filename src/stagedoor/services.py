@@ -20,6 +20,7 @@ from stagedoor.ingest import CsvMapping, Source, discover, iter_source
 from stagedoor.read import Reader, ReaderContext, load_lyrics
 from stagedoor.settings import Settings
 from stagedoor.store import Store
+from stagedoor.store.cipher import cipher_for
 from stagedoor.triage import triage
 
 
@@ -49,7 +50,7 @@ def open_desk(settings: Settings) -> Desk:
     """Open (and migrate) the store; the reader loads on first use."""
     if not settings.database_url:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
-    store = Store(settings.resolved_database_url)
+    store = Store(settings.resolved_database_url, cipher=cipher_for(settings.encryption_keys))
     store.migrate()
     return Desk(settings=settings, store=store)
 
@@ -75,12 +76,15 @@ def ingest_sources(
 
 
 def read_pending(desk: Desk) -> int:
-    """Read every message without a reading from the current pipeline version."""
+    """Read every message without a reading from the current pipeline version; imminent flags alert."""
+    from stagedoor.office import alerts  # office builds on services: imported here, not at the top
+
     done = 0
     version = desk.reader.version
     for message in desk.store.messages_needing_reading(version):
         reading = triage(desk.reader.read(message))
         desk.store.save_reading(reading)
+        alerts.on_reading(desk, message, reading)
         done += 1
     return done
 
