@@ -124,17 +124,33 @@ def allowed_roles(rule: Rule, params: dict[str, Any]) -> frozenset[Role]:
     return EVERYONE if isinstance(rule, Access) else rule
 
 
+def endpoints(routes: list[BaseRoute]) -> list[tuple[str, str]]:
+    """Every (method, path template) the app serves, included routers flattened; ("MOUNT", path) for
+    mounted apps. FastAPI >= 0.16x keeps included routers nested, hence iter_route_contexts."""
+    try:
+        from fastapi.routing import iter_route_contexts
+    except ImportError:  # older FastAPI: app.routes is already flat
+        flat = [(r, getattr(r, "path", ""), getattr(r, "methods", None)) for r in routes]
+    else:
+        flat = [(c.original_route, c.path, c.methods) for c in iter_route_contexts(routes)]
+    found = []
+    for original, path, methods in flat:
+        if isinstance(original, Mount):
+            found.append(("MOUNT", path))
+            continue
+        found += [(m, path) for m in sorted(methods or ()) if m != "HEAD"]
+    return found
+
+
 def undeclared(routes: list[BaseRoute]) -> list[str]:
     """Routes (and mounts) with no rule: what the permission test reports."""
     missing = []
-    for route in routes:
-        if isinstance(route, Mount):
-            if route.path not in PUBLIC_MOUNTS:
-                missing.append(f"mount {route.path}")
-            continue
-        for method in sorted(getattr(route, "methods", None) or ()):
-            if method != "HEAD" and rule_for(method, getattr(route, "path", "")) is None:
-                missing.append(f"{method} {getattr(route, 'path', '?')}")
+    for method, path in endpoints(routes):
+        if method == "MOUNT":
+            if path not in PUBLIC_MOUNTS:
+                missing.append(f"mount {path}")
+        elif rule_for(method, path) is None:
+            missing.append(f"{method} {path}")
     return missing
 
 
