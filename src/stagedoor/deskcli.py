@@ -32,7 +32,7 @@ keys_app = typer.Typer(
     help="Encryption at rest: make a key, re-encrypt under the newest key.", no_args_is_help=True
 )
 
-ERRORS = (accounts.AccountError, accounts.UserExists, privacy.PrivacyError)
+ERRORS = (accounts.AccountError, accounts.UserExists, privacy.PrivacyError, privacy.CipherError)
 
 
 def _desk() -> services.Desk:

@@ -8,11 +8,11 @@ from datetime import timedelta
 from stagedoor.office import audit
 from stagedoor.services import Desk
 from stagedoor.store import privacy
-from stagedoor.store.cipher import FernetCipher, new_key
+from stagedoor.store.cipher import CipherError, FernetCipher, new_key
 from stagedoor.store.mapping import now
 from stagedoor.store.privacy import Swept
 
-__all__ = ["Swept", "apply_retention", "erase_correspondent", "new_key", "rotate_keys"]
+__all__ = ["CipherError", "Swept", "apply_retention", "erase_correspondent", "new_key", "rotate_keys"]
 
 
 class PrivacyError(ValueError):
