@@ -36,7 +36,9 @@ def test_an_intact_trail_verifies(any_desk: object) -> None:
     assert verdict.ok and verdict.rows == 5
 
 
-@pytest.mark.parametrize("sql", ["UPDATE audit_log SET actor = 'x' WHERE id = 2", "DELETE FROM audit_log WHERE id = 2"])
+@pytest.mark.parametrize(
+    "sql", ["UPDATE audit_log SET actor = 'x' WHERE id = 2", "DELETE FROM audit_log WHERE id = 2"]
+)
 def test_the_database_refuses_to_change_the_trail(any_desk: object, sql: str) -> None:
     desk = cast(Desk, any_desk)
     _trail(desk)
