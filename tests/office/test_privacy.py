@@ -114,7 +114,9 @@ def test_retention_deletes_old_mail_but_not_what_an_open_case_holds(desk: object
     from stagedoor.store.cases import Cases
     from stagedoor.store.mapping import now
 
-    case = Cases(d.store).open("B", Route.WELFARE, Severity.URGENT, tom.username, now(), (held.message.id,))
+    case = Cases(d.store).open(
+        "B", Route.WELFARE, Severity.URGENT, tom.username, now(), now(), (held.message.id,)
+    )
     swept = privacy.apply_retention(d, days=365)
     assert swept.messages == 1 and swept.correspondents == 1
     assert d.store.message(old.message.id) is None

@@ -9,7 +9,8 @@ from stagedoor.services import Desk
 from stagedoor.store.audit import AuditLog, Verdict
 
 
-def record(desk: Desk, actor: str, action: str, target: str = "", source: str = "", **detail: Any) -> None:
+def record(desk: Desk, actor: str, action: str, target: str = "", source: str = "", /, **detail: Any) -> None:
+    """Positional-only, so a detail may be called `action` or `source` too."""
     AuditLog(desk.store).append(actor, action, target, source, detail)
 
 

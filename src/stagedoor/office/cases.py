@@ -69,7 +69,8 @@ def open_for_message(desk: Desk, user: User, message_id: str, source: str = "") 
         team,
         severity,
         user.username,
-        due_at(severity, now()),
+        (opened := now()),
+        due_at(severity, opened),
         message_ids=(message_id,),
         correspondent_ids=(record.correspondent_id,),
     )
@@ -89,7 +90,8 @@ def open_for_correspondent(desk: Desk, user: User, correspondent_id: int, source
         team,
         severity,
         user.username,
-        due_at(severity, now()),
+        (opened := now()),
+        due_at(severity, opened),
         correspondent_ids=(correspondent_id,),
     )
     audit.record(

@@ -46,6 +46,7 @@ class Cases:
         route: Route,
         severity: Severity,
         actor: str,
+        opened_at: datetime,
         due_at: datetime,
         message_ids: tuple[str, ...] = (),
         correspondent_ids: tuple[int, ...] = (),
@@ -57,7 +58,7 @@ class Cases:
                 severity=severity.value,
                 status=CaseStatus.OPEN.value,
                 opened_by=actor,
-                opened_at=now(),
+                opened_at=opened_at,
                 due_at=due_at,
                 assignee="",
             )
