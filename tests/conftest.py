@@ -149,9 +149,11 @@ def client_for(desk: object) -> Iterator[object]:
 def browser_login(desk: object) -> Any:
     """`browser_login(page, base_url, "artist")`: log a Playwright page in through the form as that persona."""
 
-    def log_in_page(page: Any, base_url: str, role: str) -> None:
+    def log_in_page(page: Any, base_url: str, role: str, here: bool = False) -> None:
+        """here=True: fill the log-in page the browser is already on (after a redirect with ?next=)."""
         username = ensure_persona(desk, role)
-        page.goto(base_url + "/login")
+        if not here:
+            page.goto(base_url + "/login")
         page.fill("input[name=username]", username)
         page.fill("input[name=password]", PASSWORD)
         page.click("form.login button[type=submit]")
@@ -159,3 +161,67 @@ def browser_login(desk: object) -> Any:
         assert "/login" not in page.url, f"log-in as {role} failed: {page.url}"
 
     return log_in_page
+
+
+# ---- the desk served on loopback and Debian's chromium (test_browser.py keeps its own copies) -------------
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+ARTIFACTS = ROOT / "test-artifacts"
+
+
+@pytest.fixture
+def base_url(desk: object) -> Iterator[str]:
+    """uvicorn in a background thread on a socket bound here, so the port cannot be taken in between."""
+    import socket
+    import threading
+    import time
+
+    import uvicorn
+
+    from stagedoor.web.app import create_app
+
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(create_app(desk), log_level="warning"))  # type: ignore[arg-type]
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 15
+    while not server.started:
+        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
+        time.sleep(0.02)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+    sock.close()
+
+
+@pytest.fixture
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    if not CHROMIUM.exists():
+        pytest.fail(
+            f"{CHROMIUM} is missing: install Debian's chromium (`make system` or apt-get install chromium)"
+        )
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS, headless=True)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser: Any, base_url: str) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    p = context.new_page()
+    yield p
+    context.close()

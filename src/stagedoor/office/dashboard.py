@@ -51,6 +51,20 @@ def numbers(desk: Desk) -> dict[str, Any]:
     }
 
 
+def _frame(ax: Any, title: str, empty: bool, integer: bool = True) -> None:
+    """Counts start at zero on whole numbers; an empty chart says so instead of drawing bare axes."""
+    from matplotlib.ticker import MaxNLocator
+
+    ax.set_title(title)
+    ax.set_ylim(bottom=0)
+    if integer:
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    if empty:
+        ax.set_xticks([])
+        ax.set_yticks([])
+        ax.text(0.5, 0.5, "nothing yet", transform=ax.transAxes, ha="center", va="center", color="#55565c")
+
+
 def _stacked(ax: Any, by_day: dict[str, dict[str, int]], title: str) -> None:
     days = list(by_day)
     series = sorted({k for counts in by_day.values() for k in counts})
@@ -59,7 +73,7 @@ def _stacked(ax: Any, by_day: dict[str, dict[str, int]], title: str) -> None:
         values = [by_day[d].get(name, 0) for d in days]
         ax.bar(days, values, bottom=bottom, label=name)
         bottom = [b + v for b, v in zip(bottom, values, strict=True)]
-    ax.set_title(title)
+    _frame(ax, title, not series)
     if series:
         ax.legend(fontsize=7)
     ax.tick_params(axis="x", labelrotation=45, labelsize=7)
@@ -67,7 +81,7 @@ def _stacked(ax: Any, by_day: dict[str, dict[str, int]], title: str) -> None:
 
 def _bars(ax: Any, values: dict[str, float], title: str, ylabel: str) -> None:
     ax.bar(list(values), list(values.values()), color="#7a0010")
-    ax.set_title(title)
+    _frame(ax, title, not any(values.values()), integer=ylabel == "cases")
     ax.set_ylabel(ylabel)
 
 
