@@ -9,7 +9,8 @@ import pytest
 from deskseed import Seeded, seed
 from playwright.sync_api import Page
 
-from conftest import ARTIFACTS
+from conftest import ARTIFACTS, ensure_persona
+from stagedoor.office import accounts, cases
 from stagedoor.services import Desk
 
 pytestmark = pytest.mark.browser
@@ -64,13 +65,15 @@ def test_welfare_sees_the_disclosure_and_security_does_not(
 
 
 def test_admin_manages_users_and_sees_the_dashboard_but_no_mail(
-    page: Page, base_url: str, seeded: Seeded, browser_login: Any
+    page: Page, base_url: str, desk: object, seeded: Seeded, browser_login: Any
 ) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
-    from stagedoor.office import accounts, cases
-
     d = cast(Desk, desk)
-    nadia = accounts.users(d)[0] if False else None
+    ensure_persona(d, "security")
+    nadia = next(u for u in accounts.users(d) if u.username == "nadia")
+    for message_id in (seeded.imminent, seeded.french):  # two cases, one touched, for the charts
+        case = cases.open_for_message(d, nadia, message_id)
+    cases.start(d, nadia, case.id)
     browser_login(page, base_url, "admin")
     assert page.url == base_url + "/dashboard"
     assert page.locator("figure img").count() == 4

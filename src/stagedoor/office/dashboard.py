@@ -81,7 +81,8 @@ def _stacked(ax: Any, by_day: dict[str, dict[str, int]], title: str) -> None:
 
 def _bars(ax: Any, values: dict[str, float], title: str, ylabel: str) -> None:
     ax.bar(list(values), list(values.values()), color="#7a0010")
-    _frame(ax, title, not any(values.values()), integer=ylabel == "cases")
+    counts = ylabel == "cases"
+    _frame(ax, title, not values or (counts and not any(values.values())), integer=counts)
     ax.set_ylabel(ylabel)
 
 
