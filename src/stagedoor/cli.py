@@ -253,8 +253,10 @@ def serve(
 def _serve(desk: services.Desk, host: str, port: int) -> None:
     import uvicorn
 
+    from stagedoor.deskcli import start_alert_worker
     from stagedoor.web.app import create_app
 
+    start_alert_worker(desk)
     out.print(f"Stagedoor desk on http://{host}:{port}/  (Ctrl-C to stop)")
     uvicorn.run(create_app(desk), host=host, port=port, log_level="warning")
 

@@ -3,6 +3,7 @@ Typer app by cli.py: thin wrappers over stagedoor.office, errors as one line."""
 
 from __future__ import annotations
 
+import threading
 import time
 from typing import Annotated
 
@@ -213,6 +214,22 @@ def demo_users(desk: services.Desk) -> list[tuple[str, Role, str]]:
             accounts.set_password(desk, username, password, actor="demo")
         made.append((username, role, password))
     return made
+
+
+def start_alert_worker(desk: services.Desk, every: float = 15.0) -> threading.Thread:
+    """For `stagedoor serve`: retries due alerts in the background, so nothing waits for a cron job."""
+
+    def loop() -> None:
+        while True:
+            time.sleep(every)
+            try:
+                alerts.deliver_due(desk)
+            except Exception as exc:  # keep serving; the outbox keeps the alerts for the next round
+                err.print(f"alert delivery: {type(exc).__name__}: {exc}", markup=False)
+
+    worker = threading.Thread(target=loop, name="stagedoor-alerts", daemon=True)
+    worker.start()
+    return worker
 
 
 def register(app: typer.Typer) -> None:

@@ -157,3 +157,21 @@ def test_a_correspondent_dossier_holds_only_what_the_team_may_read(client_for: A
     assert 'class="message"' not in html  # Marc's mail went to security only
     html = client_for("security").get(f"/correspondents/{marc['id']}/dossier").text
     assert html.count('class="message"') == 2
+
+
+def test_the_admin_sees_settings_with_secrets_masked(tmp_path: Any) -> None:
+    from conftest import log_in
+    from stagedoor import services
+    from stagedoor.settings import Settings
+    from stagedoor.store.cipher import new_key
+    from stagedoor.web.app import create_app
+
+    desk = services.open_desk(Settings(data_dir=tmp_path, encryption_keys=f"{new_key()},{new_key()}"))
+    client = TestClient(create_app(desk), base_url="https://testserver")
+    log_in(client, desk, "admin")
+    shown = {s["name"]: s["value"] for s in client.get("/api/settings").json()}
+    assert shown["STAGEDOOR_ENCRYPTION_KEYS"] == "set (2 key(s))"
+    assert shown["STAGEDOOR_LOCKOUT_FAILURES"] == "5"
+    assert desk.settings.encryption_keys.split(",")[0] not in client.get("/admin/settings").text
+    client.close()
+    desk.store.close()

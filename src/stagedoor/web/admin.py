@@ -76,6 +76,34 @@ def change_user(
     return RedirectResponse("/admin/users", status_code=303)
 
 
+SECRET_SETTINGS = frozenset({"encryption_keys", "database_url", "webhook_url"})
+
+
+def settings_view(desk: DeskDep) -> list[dict[str, str]]:
+    """Every setting with its value, secrets masked: what the admin checks before asking an engineer."""
+    out = []
+    for name, field in type(desk.settings).model_fields.items():
+        value = getattr(desk.settings, name)
+        shown = str(value)
+        if name in SECRET_SETTINGS and value:
+            shown = (
+                f"set ({len(str(value).split(','))} key(s))" if name == "encryption_keys" else "set (hidden)"
+            )
+        out.append({"name": f"STAGEDOOR_{name.upper()}", "value": shown, "about": field.description or ""})
+    return out
+
+
+@router.get("/admin/settings", response_class=HTMLResponse)
+def settings_page(request: Request, desk: DeskDep, user: CurrentUser) -> HTMLResponse:
+    context = {"settings": settings_view(desk), "active": "settings", "api_url": "/api/settings"}
+    return render(request, desk, "settings.html", context)
+
+
+@router.get("/api/settings")
+def settings_api(desk: DeskDep, user: CurrentUser) -> JSONResponse:
+    return JSONResponse(settings_view(desk))
+
+
 @router.get("/audit", response_class=HTMLResponse)
 def audit_page(request: Request, desk: DeskDep, user: CurrentUser, action: str = "") -> HTMLResponse:
     context = {

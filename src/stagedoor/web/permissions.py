@@ -96,6 +96,8 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/api/users"): ADMINS,
     ("POST", "/admin/users"): ADMINS,
     ("POST", "/admin/users/{username}/{verb}"): ADMINS,
+    ("GET", "/admin/settings"): ADMINS,
+    ("GET", "/api/settings"): ADMINS,
     ("GET", "/audit"): ADMINS,
     ("GET", "/api/audit"): ADMINS,
 }
