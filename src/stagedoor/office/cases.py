@@ -13,7 +13,6 @@ from stagedoor.domain.staff import (
     Case,
     CaseAction,
     CaseStatus,
-    Role,
     User,
     case_route_for,
     due_at,
@@ -176,7 +175,6 @@ def link_message(desk: Desk, user: User, case_id: int, message_id: str, source: 
     routes = record.reading.routes if record and record.reading else None
     if record is None or not may_read_message(user.role, routes):
         raise NotFound("There is no message with that id.")
-    get(desk, user, case_id)
     if message_id in get(desk, user, case_id).message_ids:
         raise CaseError("That message is already on this case.")
     updated = Cases(desk.store).link(case_id, user.username, message_id, None)
@@ -187,6 +185,3 @@ def link_message(desk: Desk, user: User, case_id: int, message_id: str, source: 
 
 def for_message(desk: Desk, user: User, message_id: str) -> list[Case]:
     return [c for c in Cases(desk.store).for_message(message_id) if visible(user, c)]
-
-
-ROLE_TEAM = {Role.SECURITY: Route.SECURITY, Role.WELFARE: Route.WELFARE}
