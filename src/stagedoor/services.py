@@ -72,6 +72,12 @@ def ingest_sources(
         if on_source_done:
             on_source_done(source)
     read_pending(desk)
+    from stagedoor.office import audit  # every change goes into the audit trail, ingests included
+
+    sources_seen = [str(s.path) for s in sources][:50]
+    audit.record(
+        desk, "ingest", "ingest", "", "", new=counts.new, quarantined=counts.quarantined, sources=sources_seen
+    )
     return counts
 
 

@@ -55,3 +55,22 @@ def test_keys_and_retention_say_what_to_set(tmp_path: Path) -> None:
     assert len(key) == 44
     retention = run(tmp_path, "retention")
     assert retention.returncode == 2 and "STAGEDOOR_RETENTION_DAYS" in retention.stderr
+
+
+def test_demo_prints_one_user_per_role_whose_password_logs_in(tmp_path: Path) -> None:
+    import re
+
+    from stagedoor import services
+    from stagedoor.office import accounts
+    from stagedoor.settings import Settings
+
+    done = run(tmp_path, "demo", "--no-serve")
+    assert done.returncode == 0, done.stderr
+    found = re.findall(
+        r"^\s+(admin|security|welfare|artist)\s+(demo-\w+)\s+(\S+)$", done.stdout, re.MULTILINE
+    )
+    assert sorted(r for r, _, _ in found) == ["admin", "artist", "security", "welfare"]
+    desk = services.open_desk(Settings(data_dir=tmp_path))
+    for role, username, password in found:
+        assert accounts.log_in(desk, username, password, "test").user.role.value == role
+    desk.store.close()

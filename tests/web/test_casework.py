@@ -42,6 +42,7 @@ def test_a_case_from_open_to_closed_writes_its_history(client_for: Any, desk: ob
         ("act", {"action": "venue security informed", "comment": "hotel told"}),
         ("act", {"action": "referred to police", "comment": "ref 2024/118"}),
         ("link", {"message_id": seeded.xss}),
+        ("link-correspondent", {"correspondent_id": str(_writer(nadia, "Fan club Lille"))}),
         ("note", {"text": "Same writer as the March letters? <b>check</b>"}),
         ("refer", {"to": "Commissariat du 8e"}),
         ("close", {"outcome": "Police took over"}),
@@ -51,15 +52,21 @@ def test_a_case_from_open_to_closed_writes_its_history(client_for: Any, desk: ob
         assert got.status_code == 303, (verb, got.text)
     case = nadia.get(f"/api/cases/{case_id}").json()
     assert case["status"] == "closed" and case["assignee"] == "nadia" and case["closed_at"]
-    assert [e["verb"] for e in case["events"]] == ["open"] + [v.replace("act", "action") for v, _ in steps]
+    verbs = [v.replace("act", "action").replace("link-correspondent", "link") for v, _ in steps]
+    assert [e["verb"] for e in case["events"]] == ["open", *verbs]
     assert case["events"][3]["detail"] == {"action": "venue security informed", "comment": "hotel told"}
     assert case["message_ids"] == [seeded.imminent, seeded.xss]
+    assert len(case["correspondent_ids"]) == 2
     page = nadia.get(f"/cases/{case_id}").text
     assert "Commissariat du 8e" in page and "&lt;b&gt;check&lt;/b&gt;" in page and "Reopen" in page
     assert nadia.post(f"/cases/{case_id}/start").status_code == 400  # closed: reopen first
     assert nadia.post(f"/cases/{case_id}/reopen", follow_redirects=False).status_code == 303
     actions = {e.action for e in audit.entries(cast(Desk, desk))}
     assert {"case.open", "case.assign", "case.close", "case.reopen", "case.action"} <= actions
+
+
+def _writer(client: TestClient, name: str) -> int:
+    return int(next(c["id"] for c in client.get("/api/correspondents").json() if c["display_name"] == name))
 
 
 def test_cases_are_the_teams_own(client_for: Any, seeded: Seeded) -> None:

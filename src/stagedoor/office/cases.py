@@ -183,5 +183,17 @@ def link_message(desk: Desk, user: User, case_id: int, message_id: str, source: 
     return updated
 
 
+def link_correspondent(desk: Desk, user: User, case_id: int, correspondent_id: str, source: str = "") -> Case:
+    if not correspondent_id.strip().isdigit() or desk.store.correspondent(int(correspondent_id)) is None:
+        raise NotFound("There is no correspondent with that number.")
+    number = int(correspondent_id)
+    if number in get(desk, user, case_id).correspondent_ids:
+        raise CaseError("That correspondent is already on this case.")
+    updated = Cases(desk.store).link(case_id, user.username, None, number)
+    assert updated is not None
+    audit.record(desk, user.username, "case.link", f"case:{case_id}", source, correspondent_id=number)
+    return updated
+
+
 def for_message(desk: Desk, user: User, message_id: str) -> list[Case]:
     return [c for c in Cases(desk.store).for_message(message_id) if visible(user, c)]

@@ -115,6 +115,9 @@ VERBS: dict[str, Verb] = {
     "note": lambda d, u, c, f, s: cases.note(d, u, c, f.get("text", ""), s),
     "act": lambda d, u, c, f, s: cases.act(d, u, c, f.get("action", ""), f.get("comment", ""), s),
     "link": lambda d, u, c, f, s: cases.link_message(d, u, c, f.get("message_id", "").strip(), s),
+    "link-correspondent": lambda d, u, c, f, s: cases.link_correspondent(
+        d, u, c, f.get("correspondent_id", ""), s
+    ),
     "close": lambda d, u, c, f, s: cases.close(d, u, c, f.get("outcome", ""), s),
     "reopen": lambda d, u, c, f, s: cases.reopen(d, u, c, s),
 }
