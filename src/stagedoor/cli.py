@@ -257,8 +257,10 @@ def serve(
 def _serve(desk: services.Desk, host: str, port: int) -> None:
     import uvicorn
 
+    from stagedoor.deskcli import start_alert_worker
     from stagedoor.web.app import create_app
 
+    start_alert_worker(desk)
     out.print(f"Stagedoor desk on http://{host}:{port}/  (Ctrl-C to stop)")
     uvicorn.run(create_app(desk), host=host, port=port, log_level="warning")
 
@@ -278,6 +280,11 @@ def demo(
     )
     for route, n in services.queue_counts(desk).items():
         out.print(f"  {route.value} queue: {n}")
+    from stagedoor import deskcli
+
+    out.print("log in as (passwords shown once; `stagedoor user reset NAME` makes new ones):")
+    for username, role, password in deskcli.demo_users(desk):
+        out.print(f"  {role.value:<9} {username:<15} {password}", markup=False)
     if serve_after:
         _serve(desk, settings.host, settings.port)
 
@@ -587,11 +594,12 @@ def transcribe(
 
 def main() -> None:
     """Entry point: user errors and bad input end in one line and exit 2, never a traceback."""
+    from stagedoor.deskcli import ERRORS as DESK_ERRORS
     from stagedoor.ingest import IngestError
 
     try:
         app()
-    except (UserError, IngestError, services.BatchInputError, services.IdentityError) as exc:
+    except (UserError, IngestError, services.BatchInputError, services.IdentityError, *DESK_ERRORS) as exc:
         err.print(f"error: {exc}", markup=False, highlight=False)
         sys.exit(2)
     except KeyboardInterrupt:
@@ -602,6 +610,14 @@ def main() -> None:
         err.print(f"error: {type(exc).__name__}: {exc} (set STAGEDOOR_DEBUG=1 for details)", markup=False)
         sys.exit(1)
 
+
+def _register_desk_commands() -> None:
+    from stagedoor import deskcli
+
+    deskcli.register(app)
+
+
+_register_desk_commands()
 
 if __name__ == "__main__":
     main()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TypeVar
@@ -39,6 +39,7 @@ from stagedoor.read import Reader, ReaderContext, load_lyrics
 from stagedoor.settings import Settings
 from stagedoor.store import Store
 from stagedoor.store import paper as store_paper
+from stagedoor.store.cipher import cipher_for
 from stagedoor.store.people import IdentityError, PeopleStore
 from stagedoor.triage import triage
 
@@ -71,7 +72,7 @@ def open_desk(settings: Settings) -> Desk:
     """Open (and migrate) the store; the reader loads on first use."""
     if not settings.database_url:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
-    store = Store(settings.resolved_database_url)
+    store = Store(settings.resolved_database_url, cipher=cipher_for(settings.encryption_keys))
     store.migrate()
     return Desk(settings=settings, store=store)
 
@@ -94,6 +95,12 @@ def ingest_sources(
             on_source_done(source)
     read_pending(desk)
     refresh_people(desk)
+    from stagedoor.office import audit  # every change goes into the audit trail, ingests included
+
+    sources_seen = [str(s.path) for s in sources][:50]
+    audit.record(
+        desk, "ingest", "ingest", "", "", new=counts.new, quarantined=counts.quarantined, sources=sources_seen
+    )
     return counts
 
 
@@ -114,12 +121,17 @@ BATCH = 256
 
 
 def read_pending(desk: Desk) -> int:
-    """Read every message without a reading from the current pipeline version."""
+    """Read every message without a reading from the current pipeline version; imminent flags alert."""
+    from stagedoor.office import alerts  # office builds on services: imported here, not at the top
+
     done = 0
     version = desk.reader.version
     for chunk in batched(desk.store.messages_needing_reading(version), BATCH):
-        for reading in desk.reader.read_many(chunk):
-            desk.store.save_reading(triage(reading))
+        partial = store_paper.awaiting_transcription(desk.store, [m.id for m in chunk])
+        for message, read in zip(chunk, desk.reader.read_many(chunk), strict=True):
+            reading = triage(read, partial=message.id in partial)
+            desk.store.save_reading(reading)
+            alerts.on_reading(desk, message, reading)
             done += 1
     return done
 
@@ -218,6 +230,8 @@ class Dossier:
     events: list[IdentityEvent]
     alerts: list[EscalationAlert]
     merged_into: int | None = None
+    hidden: int = 0
+    """Messages from this writer that the viewer's role may not read, left out of everything above."""
 
 
 @dataclass(frozen=True)
@@ -285,11 +299,17 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def dossier(desk: Desk, correspondent_id: int) -> Dossier | None:
+def dossier(
+    desk: Desk, correspondent_id: int, keep: Callable[[MessageRecord], bool] | None = None
+) -> Dossier | None:
+    """The writer's dossier; `keep` limits it to the messages a viewer may read (the rest are counted)."""
     pstore = people_store(desk)
     found = desk.store.correspondent(correspondent_id)
     if found is None:
         return None
+    total = len(found.messages)
+    if keep is not None:
+        found = replace(found, messages=tuple(r for r in found.messages if keep(r)))
     items = history.from_records(found.messages)
     steps = escalation.stream(items)
     resolved = pstore.resolve(correspondent_id)
@@ -303,6 +323,7 @@ def dossier(desk: Desk, correspondent_id: int) -> Dossier | None:
         events=pstore.events(correspondent_id),
         alerts=pstore.alerts(correspondent_id=correspondent_id, least=escalation.Severity.LOW),
         merged_into=resolved if resolved != correspondent_id else None,
+        hidden=total - len(found.messages),
     )
 
 
@@ -397,7 +418,8 @@ def transcribe_page(desk: Desk, message_id: str, number: int, text: str) -> Mess
     message_now = store_paper.transcribe(desk.store, message_id, number, text.replace("\r\n", "\n").strip())
     if message_now is None:
         return None
-    desk.store.save_reading(triage(desk.reader.read(message_now)))
+    partial = message_id in store_paper.awaiting_transcription(desk.store, [message_id])
+    desk.store.save_reading(triage(desk.reader.read(message_now), partial=partial))
     return desk.store.message(message_id)
 
 

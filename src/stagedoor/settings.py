@@ -24,6 +24,31 @@ class Settings(BaseSettings):
     )
     host: str = Field(default="127.0.0.1", description="Address `stagedoor serve` listens on.")
     port: int = Field(default=8000, description="Port `stagedoor serve` listens on.")
+    # ---- the desk: accounts, alerts, privacy -------------------------------------------------------
+    cookie_secure: bool = Field(
+        default=True, description="Session cookies only over HTTPS (browsers also allow them on localhost)."
+    )
+    session_hours: int = Field(default=12, description="A log-in lasts this long.")
+    lockout_failures: int = Field(default=5, description="Failed log-ins in a row that lock an account.")
+    lockout_minutes: int = Field(default=15, description="How long a locked account stays locked.")
+    encryption_keys: str = Field(
+        default="",
+        description="Fernet keys, comma-separated, newest first: message text and raw bytes are encrypted "
+        "at rest with the first; all of them decrypt. Empty: no encryption.",
+    )
+    smtp_host: str = Field(default="", description="SMTP server for alert emails; empty: no alert emails.")
+    smtp_port: int = Field(default=25, description="SMTP port.")
+    smtp_sender: str = Field(default="stagedoor@localhost", description="From address of alert emails.")
+    webhook_url: str = Field(
+        default="", description="URL that receives every alert as a JSON POST; empty: none."
+    )
+    alert_max_attempts: int = Field(default=12, description="Tries before an alert is marked failed.")
+    alert_backoff_seconds: float = Field(
+        default=30.0, description="First retry delay; it doubles after each failure (capped at one hour)."
+    )
+    retention_days: int = Field(
+        default=0, description="`stagedoor retention` removes messages older than this; 0: keep everything."
+    )
 
     @property
     def resolved_database_url(self) -> str:

@@ -8,7 +8,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 
 import paperkit as k
 import pytest
@@ -67,9 +67,10 @@ def page(base_url: str) -> Iterator[Page]:
 
 
 def test_transcribing_a_handwritten_page_in_the_browser(
-    page: Page, base_url: str, letter_id: str, desk: object
+    page: Page, base_url: str, letter_id: str, desk: object, browser_login: Any
 ) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
+    browser_login(page, base_url, "welfare")
     page.goto(f"{base_url}/transcribe")
     page.locator(f'a[href="/messages/{letter_id}/pages/1"]').click()
     page.wait_for_url(f"{base_url}/messages/{letter_id}/pages/1")
@@ -78,7 +79,7 @@ def test_transcribing_a_handwritten_page_in_the_browser(
     assert scan.evaluate("img => img.complete && img.naturalWidth") > 500  # loaded, not blocked by the CSP
     page.locator("textarea#text").fill(k.EN_SUICIDE)
     page.screenshot(path=str(ARTIFACTS / "transcribe-page.png"), full_page=True)
-    page.locator("form button[type=submit]").click()
+    page.get_by_role("button", name="Save the transcription and read the letter again").click()
     page.wait_for_url(f"{base_url}/messages/{letter_id}#pages")
     assert page.locator('.summary a[href="/queue/welfare"]').is_visible()
     assert "typed in by a person" in page.locator("#pages").inner_text()

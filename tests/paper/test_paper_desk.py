@@ -17,6 +17,7 @@ import paperkit as k
 import pytest
 from fastapi.testclient import TestClient
 from PIL import Image, ImageDraw
+from tests.conftest import log_in
 
 from stagedoor import services
 from stagedoor.domain import Category, MessageRecord, Route
@@ -54,7 +55,9 @@ def test_a_transcription_replaces_the_page_text_and_the_letter_is_read_again(
     any_desk: Desk, letter: MessageRecord
 ) -> None:
     before = letter.reading
-    assert before is not None and before.flags == () and before.routes == (Route.ARTIST,)
+    # a page nobody could read yet: the letter is not cleared for the artist, whatever the rest says
+    assert before is not None and before.flags == () and before.routes == ()
+    assert letter.message.id not in {r.message.id for r in services.queue(any_desk, Route.ARTIST)}
     paper = services.paper_file(any_desk, letter.message.id)
     assert paper is not None and [p.number for p in paper.pages_to_transcribe] == [1]
     assert services.pages_to_transcribe(any_desk)[0][:2] == (letter.message.id, 1)
@@ -75,7 +78,8 @@ def test_a_transcription_replaces_the_page_text_and_the_letter_is_read_again(
 
 @pytest.fixture
 def client(any_desk: Desk) -> Iterator[TestClient]:
-    with TestClient(create_app(cast(Desk, any_desk))) as c:
+    with TestClient(create_app(cast(Desk, any_desk)), base_url="https://testserver") as c:
+        log_in(c, any_desk, "security")
         yield c
 
 

@@ -7,7 +7,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 
 import pytest
 import uvicorn
@@ -77,9 +77,10 @@ def page(browser: Browser, base_url: str) -> Iterator[Page]:
 
 
 def test_security_queue_click_through_to_highlighted_evidence(
-    page: Page, base_url: str, seeded: Seeded
+    page: Page, base_url: str, seeded: Seeded, browser_login: Any
 ) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
+    browser_login(page, base_url, "security")
     page.goto(base_url + "/")
     assert page.url == base_url + "/queue/security"
     assert page.locator("h1").inner_text() == "Security queue"
@@ -100,9 +101,10 @@ def test_security_queue_click_through_to_highlighted_evidence(
 
 
 def test_hostile_message_runs_nothing_and_loads_nothing_remote(
-    page: Page, base_url: str, seeded: Seeded
+    page: Page, base_url: str, seeded: Seeded, browser_login: Any
 ) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
+    browser_login(page, base_url, "security")
     dialogs: list[str] = []
     requests: list[str] = []
 

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 import uvicorn
 from playwright.sync_api import ConsoleMessage, Page, sync_playwright
+from tests.conftest import browser_log_in
 
 from stagedoor import services
 from stagedoor.services import Desk
@@ -71,6 +72,7 @@ def test_timeline_picture_loads_and_the_alias_is_merged_by_clicking(
     [cid] = [c.id for c in services.correspondents(desk) if c.key == "email:celeste.moreau@example.net"]
     console: list[str] = []
     page.on("console", lambda m: console.append(m.text) if isinstance(m, ConsoleMessage) else None)
+    browser_log_in(page, url, desk, "security")
     page.goto(f"{url}/correspondents/{cid}")
     page.wait_for_load_state("load")
     width = page.evaluate("document.querySelector('img.timeline').naturalWidth")
@@ -80,7 +82,6 @@ def test_timeline_picture_loads_and_the_alias_is_merged_by_clicking(
     page.screenshot(path=str(ARTIFACTS / "dossier.png"), full_page=True)
 
     form = page.locator("form[action^='/links/']").first
-    form.locator("input[name=by]").fill("Priya")
     form.get_by_role("button", name="Same person: merge").click()
     page.wait_for_url(f"{url}/correspondents/{cid}")
     assert page.locator("dl.facts dd").nth(2).inner_text() == "10"

@@ -11,6 +11,7 @@ from typing import cast
 
 import pytest
 from fastapi.testclient import TestClient
+from tests.conftest import log_in
 
 from stagedoor import services
 from stagedoor.domain import Channel, Incoming, Message, Sender, message_id_for, sha256_hex
@@ -18,7 +19,9 @@ from stagedoor.services import Desk
 from stagedoor.settings import Settings
 from stagedoor.web.app import create_app
 
-ANALYST = "Priya (security analyst)"
+ANALYST = (
+    "nadia"  # the security persona the client logs in as (tests/conftest.py): who decides is who is logged in
+)
 
 
 @pytest.fixture(scope="module")
@@ -32,7 +35,8 @@ def demo_desk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Desk]:
 
 @pytest.fixture(scope="module")
 def client(demo_desk: Desk) -> Iterator[TestClient]:
-    with TestClient(create_app(demo_desk)) as c:
+    with TestClient(create_app(demo_desk), base_url="https://testserver") as c:
+        log_in(c, demo_desk, "security")
         yield c
 
 
@@ -89,10 +93,11 @@ def test_confirming_the_suggested_alias_merges_it_and_undo_splits_it_back(
     page = client.get(f"/correspondents/{cid}").text
     assert f'action="/links/{link["id"]}/confirm"' in page
 
-    refused = client.post(f"/links/{link['id']}/confirm", data={"by": ""}, follow_redirects=False)
-    assert refused.status_code == 409 and "say who decides" in refused.text
+    without_token = TestClient(client.app, base_url="https://testserver", cookies=client.cookies)
+    refused = without_token.post(f"/links/{link['id']}/confirm", follow_redirects=False)
+    assert refused.status_code == 403  # no CSRF token: nothing decided
 
-    done = client.post(f"/links/{link['id']}/confirm", data={"by": ANALYST}, follow_redirects=False)
+    done = client.post(f"/links/{link['id']}/confirm", follow_redirects=False)
     assert done.status_code == 303 and done.headers["location"] == f"/correspondents/{cid}"
     merged = client.get(f"/api/correspondents/{cid}").json()
     assert merged["message_count"] == 10 and "dm" in merged["channels"]
@@ -100,10 +105,10 @@ def test_confirming_the_suggested_alias_merges_it_and_undo_splits_it_back(
     assert event["by"] == ANALYST and len(event["message_ids"]) == 1
     assert client.get("/api/links?status=confirmed").json()[0]["decided_by"] == ANALYST
 
-    undone = client.post(f"/identity-events/{event['id']}/undo", data={"by": ANALYST}, follow_redirects=False)
+    undone = client.post(f"/identity-events/{event['id']}/undo", follow_redirects=False)
     assert undone.status_code == 303
     assert client.get(f"/api/correspondents/{cid}").json()["message_count"] == 9
-    again = client.post(f"/api/identity-events/{event['id']}/undo", json={"by": ANALYST})
+    again = client.post(f"/api/identity-events/{event['id']}/undo", json={})
     assert again.status_code == 409 and "already undone" in again.json()["detail"]
 
 
@@ -111,38 +116,29 @@ def test_split_and_merge_through_the_json_twins(client: TestClient, demo_desk: D
     cid = celeste(demo_desk)
     before = client.get(f"/api/correspondents/{cid}").json()
     first = before["messages"][0]["id"]
-    split = client.post(
-        f"/api/correspondents/{cid}/split", json={"by": ANALYST, "message_ids": [first], "name": "not her"}
-    )
+    split = client.post(f"/api/correspondents/{cid}/split", json={"message_ids": [first], "name": "not her"})
     assert split.status_code == 200, split.text
     new = split.json()["target_id"]
     assert client.get(f"/api/correspondents/{new}").json()["display_name"] == "not her"
     assert client.get(f"/api/correspondents/{cid}").json()["message_count"] == before["message_count"] - 1
-    merge = client.post(f"/api/correspondents/{cid}/merge", json={"by": ANALYST, "other": new})
+    merge = client.post(f"/api/correspondents/{cid}/merge", json={"other": new})
     assert merge.status_code == 200 and merge.json()["message_ids"] == [first]
     after = client.get(f"/api/correspondents/{cid}").json()
     assert sorted(m["id"] for m in after["messages"]) == sorted(m["id"] for m in before["messages"])
-    assert (
-        client.post(
-            f"/api/correspondents/{cid}/split", json={"by": ANALYST, "message_ids": ["nope"]}
-        ).status_code
-        == 409
-    )
+    assert client.post(f"/api/correspondents/{cid}/split", json={"message_ids": ["nope"]}).status_code == 409
 
 
 def test_the_split_form_moves_the_ticked_messages(client: TestClient, demo_desk: Desk) -> None:
     cid = celeste(demo_desk)
     ids = [m["id"] for m in client.get(f"/api/correspondents/{cid}").json()["messages"]]
-    done = client.post(
-        f"/correspondents/{cid}/split", data={"by": ANALYST, "message": ids[:2]}, follow_redirects=False
-    )
+    done = client.post(f"/correspondents/{cid}/split", data={"message": ids[:2]}, follow_redirects=False)
     assert done.status_code == 303
     new = int(done.headers["location"].rsplit("/", 1)[1])
     assert sorted(m["id"] for m in client.get(f"/api/correspondents/{new}").json()["messages"]) == sorted(
         ids[:2]
     )
     events = client.get(f"/api/correspondents/{new}").json()["merges_and_splits"]
-    client.post(f"/api/identity-events/{events[0]['id']}/undo", json={"by": ANALYST})
+    client.post(f"/api/identity-events/{events[0]['id']}/undo", json={})
     assert client.get(f"/api/correspondents/{cid}").json()["message_count"] == len(ids)
 
 
@@ -164,7 +160,8 @@ def test_hostile_names_and_quotes_stay_inert(tmp_path: Path) -> None:
     services.read_pending(desk)
     services.refresh_people(desk)
     [c] = services.correspondents(desk)
-    with TestClient(create_app(cast(Desk, desk))) as client:
+    with TestClient(create_app(cast(Desk, desk)), base_url="https://testserver") as client:
+        log_in(client, desk, "security")
         page = client.get(f"/correspondents/{c.id}").text
         svg = client.get(f"/correspondents/{c.id}/timeline.svg").text
     assert "<script>alert" not in page and "<img src=x" not in page

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from html.parser import HTMLParser
 from typing import Any, cast
 
@@ -12,7 +11,6 @@ from fastapi.testclient import TestClient
 
 from stagedoor.services import Desk
 from stagedoor.web import queue as queue_routes
-from stagedoor.web.app import create_app
 from stagedoor.web.headers import CONTENT_SECURITY_POLICY
 
 
@@ -53,9 +51,14 @@ def seeded(desk: object) -> Seeded:
 
 
 @pytest.fixture
-def client(desk: object, seeded: Seeded) -> Iterator[TestClient]:
-    with TestClient(create_app(cast(Desk, desk))) as c:
-        yield c
+def client(client_for: Any, seeded: Seeded) -> TestClient:
+    """The security analyst; tests about other teams' pages log in as them."""
+    return cast(TestClient, client_for("security"))
+
+
+@pytest.fixture
+def welfare(client_for: Any, seeded: Seeded) -> TestClient:
+    return cast(TestClient, client_for("welfare"))
 
 
 def api(client: TestClient, path: str) -> Any:
@@ -78,7 +81,10 @@ def test_home_redirects_to_the_security_queue(client: TestClient) -> None:
         ("artist", "no flag above low"),
     ],
 )
-def test_each_queue_says_what_it_is_and_matches_its_twin(client: TestClient, route: str, says: str) -> None:
+def test_each_queue_says_what_it_is_and_matches_its_twin(
+    client_for: Any, seeded: Seeded, route: str, says: str
+) -> None:
+    client = client_for("welfare" if route == "welfare" else "security")
     page = client.get(f"/queue/{route}")
     assert page.status_code == 200
     assert says in page.text
@@ -96,18 +102,20 @@ def test_security_queue_is_most_severe_first_with_counts_in_the_tabs(
     assert [r["reading"]["severity"] for r in twin] == ["imminent", "urgent", "urgent"]
     page = client.get("/queue/security").text
     assert 'Security <span class="count">3</span>' in page
-    assert 'Welfare <span class="count">1</span>' in page
     assert 'Artist&#39;s inbox <span class="count">1</span>' in page
+    assert "Welfare <span" not in page  # security does not see the welfare queue, not even its count
     assert 'class="badge sev-imminent">imminent<' in page
     assert "intent to approach, threat" in page
     assert "Marc Dubois" in page and "0.97" in page and "Tonight" in page
 
 
 def test_a_message_can_be_in_two_queues_and_unread_mail_is_in_none(
-    client: TestClient, seeded: Seeded
+    client: TestClient, welfare: TestClient, seeded: Seeded
 ) -> None:
     everywhere = [
-        r["id"] for route in ("security", "welfare", "artist") for r in api(client, f"/api/queue/{route}")
+        r["id"]
+        for team, route in ((client, "security"), (welfare, "welfare"), (client, "artist"))
+        for r in api(team, f"/api/queue/{route}")
     ]
     assert seeded.unread not in everywhere
     assert seeded.safe in [r["id"] for r in api(client, "/api/queue/artist")]
@@ -124,7 +132,8 @@ def test_queue_pages(client: TestClient, seeded: Seeded, monkeypatch: pytest.Mon
     assert client.get("/queue/security?page=3").status_code == 404
 
 
-def test_message_page_shows_flags_evidence_dismissed_and_details(client: TestClient, seeded: Seeded) -> None:
+def test_message_page_shows_flags_evidence_dismissed_and_details(welfare: TestClient, seeded: Seeded) -> None:
+    client = welfare
     page = client.get(f"/messages/{seeded.welfare}")
     assert page.status_code == 200
     tags = Tags(page.text)
@@ -249,26 +258,32 @@ def test_healthz_and_static_css(client: TestClient) -> None:
     assert css.headers["content-security-policy"] == CONTENT_SECURITY_POLICY
 
 
-def test_empty_desk_pages_render(desk: object) -> None:
-    with TestClient(create_app(cast(Desk, desk))) as c:
-        for path in ("/queue/security", "/queue/welfare", "/queue/artist", "/correspondents", "/quarantine"):
-            response = c.get(path)
-            assert response.status_code == 200, path
-        assert "Nothing in this queue." in c.get("/queue/security").text
-        assert c.get("/api/queue/artist").json() == []
+def test_empty_desk_pages_render(client_for: Any) -> None:
+    for role, path in (
+        ("security", "/queue/security"),
+        ("welfare", "/queue/welfare"),
+        ("artist", "/queue/artist"),
+        ("security", "/correspondents"),
+        ("admin", "/quarantine"),
+    ):
+        response = client_for(role).get(path)
+        assert response.status_code == 200, path
+    c = client_for("security")
+    assert "Nothing in this queue." in c.get("/queue/security").text
+    assert c.get("/api/queue/artist").json() == []
 
 
 def test_a_crash_is_a_plain_500_that_still_carries_the_security_headers(
-    desk: object, seeded: Seeded, monkeypatch: pytest.MonkeyPatch
+    client_for: Any, seeded: Seeded, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from stagedoor import services
 
     def broken(*_: object) -> None:
         raise RuntimeError("store fell over")
 
+    c = client_for("security", raise_server_exceptions=False)
     monkeypatch.setattr(services, "message", broken)
-    with TestClient(create_app(cast(Desk, desk)), raise_server_exceptions=False) as c:
-        response = c.get(f"/messages/{seeded.safe}")
+    response = c.get(f"/messages/{seeded.safe}")
     assert response.status_code == 500
     assert "store fell over" not in response.text
     assert response.headers["content-security-policy"] == CONTENT_SECURITY_POLICY

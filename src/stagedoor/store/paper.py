@@ -6,6 +6,7 @@ replaces a page's text in the message and is kept as a history row with the text
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
@@ -158,3 +159,16 @@ def pages_to_transcribe(store: Store, limit: int = 200) -> list[tuple[str, int, 
     )
     with Session(store.engine) as s:
         return [(m, n, c) for m, n, c in s.execute(query).tuples()]
+
+
+def awaiting_transcription(store: Store, message_ids: Sequence[str]) -> set[str]:
+    """Which of these letters still have a page waiting for a person (their reading is of partial text)."""
+    if not message_ids:
+        return set()
+    query = select(LetterPageRow.message_id).where(
+        LetterPageRow.message_id.in_(list(message_ids)),
+        LetterPageRow.needs_transcription.is_(True),
+        LetterPageRow.transcription.is_(None),
+    )
+    with Session(store.engine) as s:
+        return set(s.execute(query).scalars())

@@ -26,6 +26,7 @@ from stagedoor.domain import (
 )
 from stagedoor.domain.paper import PaperIncoming
 from stagedoor.store import mapping, paper
+from stagedoor.store.cipher import Cipher, PlainCipher, install
 from stagedoor.store.follow import follow_merges
 from stagedoor.store.migrate import upgrade
 from stagedoor.store.tables import (
@@ -55,10 +56,16 @@ def make_engine(url: str) -> Engine:
 
 
 class Store:
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, cipher: Cipher | None = None) -> None:
         self.url = url
         self.engine = make_engine(url)
         self._session = sessionmaker(self.engine, expire_on_commit=False)
+        self.cipher: Cipher = cipher or PlainCipher()
+        install(self._session, self.cipher)
+
+    def session(self) -> Session:
+        """For the store's other repositories (accounts, audit, cases, outbox), which share this engine."""
+        return self._session()
 
     def migrate(self) -> None:
         upgrade(self.engine)
@@ -125,7 +132,8 @@ class Store:
 
     def raw(self, message_id: str) -> bytes | None:
         with self._session() as s:
-            return s.scalar(select(RawMessageRow.raw).filter_by(message_id=message_id))
+            raw = s.scalar(select(RawMessageRow.raw).filter_by(message_id=message_id))
+            return None if raw is None else self.cipher.decrypt_bytes(raw)
 
     # ---- readings -----------------------------------------------------------------------------------
 
@@ -292,7 +300,8 @@ class Store:
 
     def quarantined_raw(self, quarantine_id: int) -> bytes | None:
         with self._session() as s:
-            return s.scalar(select(QuarantineRow.raw).filter_by(id=quarantine_id))
+            raw = s.scalar(select(QuarantineRow.raw).filter_by(id=quarantine_id))
+            return None if raw is None else self.cipher.decrypt_bytes(raw)
 
     def counts(self) -> dict[str, int]:
         with self._session() as s:

@@ -25,8 +25,13 @@ def alerts_for(flags: tuple[Flag, ...] | list[Flag]) -> tuple[Route, ...]:
     return tuple(_SIDE_ROUTE[s] for s in (Side.ARTIST, Side.WRITER) if s in sides)
 
 
-def triage(reading: Reading) -> Reading:
-    return replace(reading, routes=routes_for(reading.flags))
+def triage(reading: Reading, partial: bool = False) -> Reading:
+    """`partial`: part of the message could not be read yet (a scanned page waiting for a person). Then
+    nothing reaches the artist's inbox: clearing mail needs all of it read. Flags still route as usual."""
+    routes = routes_for(reading.flags)
+    if partial and routes == (Route.ARTIST,):
+        routes = ()
+    return replace(reading, routes=routes)
 
 
 def priority_key(severity: Severity, score: float, received_at: datetime | None) -> tuple[int, float, float]:

@@ -5,17 +5,32 @@ from __future__ import annotations
 from pathlib import Path
 
 import jinja2
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.exceptions import RequestValidationError
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException
 
 from stagedoor.services import Desk
-from stagedoor.web import correspondents, errors, health, identity, messages, present, quarantine, queue
+from stagedoor.web import (
+    admin,
+    auth,
+    cases,
+    correspondents,
+    dashboard,
+    dossier,
+    errors,
+    health,
+    identity,
+    messages,
+    present,
+    quarantine,
+    queue,
+)
 from stagedoor.web import paper as paper_routes
 from stagedoor.web.headers import SecurityHeaders
 from stagedoor.web.highlight import css_name
+from stagedoor.web.permissions import LoginRequired, guard
 
 HERE = Path(__file__).parent
 
@@ -43,15 +58,19 @@ def create_app(desk: Desk) -> FastAPI:
         docs_url=None,  # the interactive docs load scripts from a CDN, which the CSP forbids
         redoc_url=None,
         openapi_url="/api/openapi.json",
+        dependencies=[Depends(guard)],  # every route: its declared rule in web/permissions.py
     )
     app.state.desk = desk
     app.state.templates = build_templates()
     app.add_middleware(SecurityHeaders)
     app.add_exception_handler(HTTPException, errors.http_error)
+    app.add_exception_handler(LoginRequired, auth.login_required)
     app.add_exception_handler(RequestValidationError, errors.validation_error)
     app.add_exception_handler(Exception, errors.server_error)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     for module in (queue, messages, correspondents, quarantine, health, identity):
         app.include_router(module.router)
     app.include_router(paper_routes.router)
+    for desk_module in (auth, cases, dossier, dashboard, admin):
+        app.include_router(desk_module.router)
     return app

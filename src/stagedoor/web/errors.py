@@ -11,7 +11,12 @@ from starlette.exceptions import HTTPException
 from stagedoor.web import headers
 from stagedoor.web.deps import get_desk, render
 
-TITLES = {400: "That address is not quite right", 404: "Not found", 405: "Not allowed"}
+TITLES = {
+    400: "That address is not quite right",
+    403: "Not for your role",
+    404: "Not found",
+    405: "Not allowed",
+}
 
 
 def wants_json(request: Request) -> bool:

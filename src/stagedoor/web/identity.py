@@ -1,12 +1,12 @@
 """Link suggestions, merges, splits and undo: small verb-named POSTs that each write an event row.
 
 Each form posts here and comes back to the page it came from (303); each has a JSON twin under /api/.
-The form asks who decides, so the record says it (log-in will fill it in once the desk has one).
+The logged-in analyst is who decides: the record and the audit trail both name them.
 """
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
@@ -14,25 +14,28 @@ from pydantic import BaseModel, Field
 
 from stagedoor import services
 from stagedoor.domain.people import IdentityEvent, LinkStatus, LinkSuggestion
-from stagedoor.web.deps import DeskDep, render
+from stagedoor.domain.staff import User
+from stagedoor.office import audit
+from stagedoor.web.deps import CurrentUser, DeskDep, render, source_of
 
 router = APIRouter()
-By = Annotated[str, Form(max_length=200, description="Who decides (your name).")]
 Note = Annotated[str, Form(max_length=500)]
 
 
-class Decision(BaseModel):
-    by: str = Field(min_length=1, max_length=200)
-
-
-class MergeBody(Decision):
+class MergeBody(BaseModel):
     other: int = Field(description="The correspondent whose messages move into this one.")
     note: str = ""
 
 
-class SplitBody(Decision):
+class SplitBody(BaseModel):
     message_ids: list[str] = Field(min_length=1)
     name: str = ""
+
+
+def _audit(
+    request: Request, desk: services.Desk, user: User, action: str, target: int, **detail: Any
+) -> None:
+    audit.record(desk, user.username, action, str(target), source_of(request), **detail)
 
 
 def _fail(exc: services.IdentityError) -> HTTPException:
@@ -55,14 +58,18 @@ def links_api(desk: DeskDep, status: LinkStatus | None = LinkStatus.PENDING) -> 
 
 
 @router.post("/links/{suggestion_id:int}/{verb}")
-def decide_form(suggestion_id: int, verb: str, desk: DeskDep, by: By = "") -> RedirectResponse:
-    decided, event = _decide(desk, suggestion_id, verb, by)
+def decide_form(
+    request: Request, suggestion_id: int, verb: str, desk: DeskDep, user: CurrentUser
+) -> RedirectResponse:
+    decided, event = _decide(request, desk, suggestion_id, verb, user)
     return _back(f"/correspondents/{event.target_id if event else decided.a_id}")
 
 
 @router.post("/api/links/{suggestion_id:int}/{verb}")
-def decide_api(suggestion_id: int, verb: str, desk: DeskDep, body: Decision) -> JSONResponse:
-    decided, event = _decide(desk, suggestion_id, verb, body.by)
+def decide_api(
+    request: Request, suggestion_id: int, verb: str, desk: DeskDep, user: CurrentUser
+) -> JSONResponse:
+    decided, event = _decide(request, desk, suggestion_id, verb, user)
     return JSONResponse(
         {
             "suggestion": services.suggestion_json(decided),
@@ -72,75 +79,98 @@ def decide_api(suggestion_id: int, verb: str, desk: DeskDep, body: Decision) -> 
 
 
 def _decide(
-    desk: services.Desk, suggestion_id: int, verb: str, by: str
+    request: Request, desk: services.Desk, suggestion_id: int, verb: str, user: User
 ) -> tuple[LinkSuggestion, IdentityEvent | None]:
     if verb not in ("confirm", "reject"):
         raise HTTPException(404, "A link suggestion can be confirmed or rejected.")
     try:
-        return services.decide_link(desk, suggestion_id, verb == "confirm", by)
+        decided = services.decide_link(desk, suggestion_id, verb == "confirm", user.username)
+        _audit(request, desk, user, f"link.{verb}", suggestion_id)
+        return decided
     except services.IdentityError as exc:
         raise _fail(exc) from None
 
 
 @router.post("/correspondents/{correspondent_id:int}/merge")
 def merge_form(
-    correspondent_id: int, desk: DeskDep, other: Annotated[int, Form(ge=1)], by: By = "", note: Note = ""
+    request: Request,
+    correspondent_id: int,
+    desk: DeskDep,
+    user: CurrentUser,
+    other: Annotated[int, Form(ge=1)],
+    note: Note = "",
 ) -> RedirectResponse:
-    _merge(desk, correspondent_id, MergeBody.model_construct(by=by, other=other, note=note))
+    _merge(request, desk, user, correspondent_id, MergeBody.model_construct(other=other, note=note))
     return _back(f"/correspondents/{correspondent_id}")
 
 
 @router.post("/api/correspondents/{correspondent_id:int}/merge")
-def merge_api(correspondent_id: int, desk: DeskDep, body: MergeBody) -> JSONResponse:
-    return JSONResponse(services.event_json(_merge(desk, correspondent_id, body)))
+def merge_api(
+    request: Request, correspondent_id: int, desk: DeskDep, user: CurrentUser, body: MergeBody
+) -> JSONResponse:
+    return JSONResponse(services.event_json(_merge(request, desk, user, correspondent_id, body)))
 
 
-def _merge(desk: services.Desk, correspondent_id: int, body: MergeBody) -> IdentityEvent:
+def _merge(
+    request: Request, desk: services.Desk, user: User, correspondent_id: int, body: MergeBody
+) -> IdentityEvent:
     try:
-        return services.merge_correspondents(desk, correspondent_id, body.other, body.by, body.note)
+        event = services.merge_correspondents(desk, correspondent_id, body.other, user.username, body.note)
+        _audit(request, desk, user, "correspondent.merge", correspondent_id, other=body.other)
+        return event
     except services.IdentityError as exc:
         raise _fail(exc) from None
 
 
 @router.post("/correspondents/{correspondent_id:int}/split")
 def split_form(
+    request: Request,
     correspondent_id: int,
     desk: DeskDep,
+    user: CurrentUser,
     message: Annotated[list[str] | None, Form(description="The messages to move out.")] = None,
-    by: By = "",
     name: Note = "",
 ) -> RedirectResponse:
-    event = _split(
-        desk, correspondent_id, SplitBody.model_construct(by=by, message_ids=message or [], name=name)
-    )
+    body = SplitBody.model_construct(message_ids=message or [], name=name)
+    event = _split(request, desk, user, correspondent_id, body)
     return _back(f"/correspondents/{event.target_id}")
 
 
 @router.post("/api/correspondents/{correspondent_id:int}/split")
-def split_api(correspondent_id: int, desk: DeskDep, body: SplitBody) -> JSONResponse:
-    return JSONResponse(services.event_json(_split(desk, correspondent_id, body)))
+def split_api(
+    request: Request, correspondent_id: int, desk: DeskDep, user: CurrentUser, body: SplitBody
+) -> JSONResponse:
+    return JSONResponse(services.event_json(_split(request, desk, user, correspondent_id, body)))
 
 
-def _split(desk: services.Desk, correspondent_id: int, body: SplitBody) -> IdentityEvent:
+def _split(
+    request: Request, desk: services.Desk, user: User, correspondent_id: int, body: SplitBody
+) -> IdentityEvent:
     try:
-        return services.split_correspondent(desk, correspondent_id, body.message_ids, body.by, body.name)
+        event = services.split_correspondent(
+            desk, correspondent_id, body.message_ids, user.username, body.name
+        )
+        _audit(request, desk, user, "correspondent.split", correspondent_id, messages=len(body.message_ids))
+        return event
     except services.IdentityError as exc:
         raise _fail(exc) from None
 
 
 @router.post("/identity-events/{event_id:int}/undo")
-def undo_form(event_id: int, desk: DeskDep, by: By = "") -> RedirectResponse:
-    return _back(f"/correspondents/{_undo(desk, event_id, by).source_id}")
+def undo_form(request: Request, event_id: int, desk: DeskDep, user: CurrentUser) -> RedirectResponse:
+    return _back(f"/correspondents/{_undo(request, desk, user, event_id).source_id}")
 
 
 @router.post("/api/identity-events/{event_id:int}/undo")
-def undo_api(event_id: int, desk: DeskDep, body: Decision) -> JSONResponse:
-    return JSONResponse(services.event_json(_undo(desk, event_id, body.by)))
+def undo_api(request: Request, event_id: int, desk: DeskDep, user: CurrentUser) -> JSONResponse:
+    return JSONResponse(services.event_json(_undo(request, desk, user, event_id)))
 
 
-def _undo(desk: services.Desk, event_id: int, by: str) -> IdentityEvent:
+def _undo(request: Request, desk: services.Desk, user: User, event_id: int) -> IdentityEvent:
     try:
-        return services.undo_identity_event(desk, event_id, by)
+        event = services.undo_identity_event(desk, event_id, user.username)
+        _audit(request, desk, user, "correspondent.undo", event_id)
+        return event
     except services.IdentityError as exc:
         raise _fail(exc) from None
 

@@ -13,8 +13,10 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 
 from stagedoor import services
 from stagedoor.domain.paper import Envelope, Page, PaperFile, parse_postmark_date
+from stagedoor.domain.staff import User, may_read_message
+from stagedoor.office import audit
 from stagedoor.services import Desk
-from stagedoor.web.deps import DeskDep, render
+from stagedoor.web.deps import CurrentUser, DeskDep, render, source_of
 from stagedoor.web.messages import load
 
 router = APIRouter()
@@ -63,7 +65,8 @@ def envelope_json(envelope: Envelope | None) -> dict[str, Any] | None:
 
 
 @router.get("/messages/{message_id}/pages/{number}/image")
-def page_image(message_id: str, number: int, desk: DeskDep) -> Response:
+def page_image(request: Request, message_id: str, number: int, desk: DeskDep, user: CurrentUser) -> Response:
+    load(desk, message_id, user, request)
     image = services.page_image(desk, message_id, number)
     if image is None:
         raise HTTPException(404, "There is no such page.")
@@ -71,8 +74,10 @@ def page_image(message_id: str, number: int, desk: DeskDep) -> Response:
 
 
 @router.get("/messages/{message_id}/pages/{number}", response_class=HTMLResponse)
-def page_view(request: Request, message_id: str, number: int, desk: DeskDep) -> HTMLResponse:
-    record = load(desk, message_id)
+def page_view(
+    request: Request, message_id: str, number: int, desk: DeskDep, user: CurrentUser
+) -> HTMLResponse:
+    record = load(desk, message_id, user, request)
     paper = _paper(desk, message_id)
     context = {
         "rec": record,
@@ -87,8 +92,15 @@ def page_view(request: Request, message_id: str, number: int, desk: DeskDep) -> 
 
 @router.post("/messages/{message_id}/pages/{number}/transcribe")
 def transcribe(
-    message_id: str, number: int, text: Annotated[str, Form(max_length=MAX_TRANSCRIPTION)], desk: DeskDep
+    request: Request,
+    message_id: str,
+    number: int,
+    text: Annotated[str, Form(max_length=MAX_TRANSCRIPTION)],
+    desk: DeskDep,
+    user: CurrentUser,
 ) -> RedirectResponse:
+    load(desk, message_id, user, request)
+    audit.record(desk, user.username, "letter.transcribe", message_id, source_of(request), page=number)
     if services.transcribe_page(desk, message_id, number, text) is None:
         raise HTTPException(404, "There is no such page to transcribe.")
     return RedirectResponse(f"/messages/{message_id}#pages", status_code=303)
@@ -96,8 +108,10 @@ def transcribe(
 
 @router.post("/messages/{message_id}/envelope")
 def envelope(
+    request: Request,
     message_id: str,
     desk: DeskDep,
+    user: CurrentUser,
     postmark_city: Annotated[str, Form(max_length=200)] = "",
     postmark_date: Annotated[str, Form(max_length=20)] = "",
     return_address: Annotated[str, Form(max_length=2000)] = "",
@@ -113,14 +127,16 @@ def envelope(
         return_address.replace("\r\n", "\n").strip(),
         tuple(line.strip() for line in enclosures.splitlines() if line.strip()),
     )
+    load(desk, message_id, user, request)
+    audit.record(desk, user.username, "letter.envelope", message_id, source_of(request))
     if not services.attach_envelope(desk, message_id, given):
         raise HTTPException(404, "There is no message with that id.")
     return RedirectResponse(f"/messages/{message_id}#envelope", status_code=303)
 
 
 @router.get("/api/messages/{message_id}/paper")
-def paper_api(message_id: str, desk: DeskDep) -> JSONResponse:
-    load(desk, message_id)
+def paper_api(request: Request, message_id: str, desk: DeskDep, user: CurrentUser) -> JSONResponse:
+    load(desk, message_id, user, request)
     paper = services.paper_file(desk, message_id)
     pages = paper.pages if paper else ()
     return JSONResponse(
@@ -135,19 +151,24 @@ def paper_api(message_id: str, desk: DeskDep) -> JSONResponse:
     )
 
 
-def _worklist(desk: Desk) -> list[dict[str, Any]]:
-    return [
-        {"message_id": m, "page": n, "confidence": c, "url": f"/messages/{m}/pages/{n}"}
-        for m, n, c in services.pages_to_transcribe(desk)
-    ]
+def _worklist(desk: Desk, user: User) -> list[dict[str, Any]]:
+    """Pages waiting for a person, among the letters this role may read."""
+    out = []
+    for m, n, c in services.pages_to_transcribe(desk):
+        record = services.message(desk, m)
+        if record is not None and may_read_message(
+            user.role, record.reading.routes if record.reading else None
+        ):
+            out.append({"message_id": m, "page": n, "confidence": c, "url": f"/messages/{m}/pages/{n}"})
+    return out
 
 
 @router.get("/transcribe", response_class=HTMLResponse)
-def worklist_page(request: Request, desk: DeskDep) -> HTMLResponse:
-    context = {"items": _worklist(desk), "active": "transcribe", "api_url": "/api/transcribe"}
+def worklist_page(request: Request, desk: DeskDep, user: CurrentUser) -> HTMLResponse:
+    context = {"items": _worklist(desk, user), "active": "transcribe", "api_url": "/api/transcribe"}
     return render(request, desk, "transcribe.html", context)
 
 
 @router.get("/api/transcribe")
-def worklist_api(desk: DeskDep) -> JSONResponse:
-    return JSONResponse(_worklist(desk))
+def worklist_api(desk: DeskDep, user: CurrentUser) -> JSONResponse:
+    return JSONResponse(_worklist(desk, user))

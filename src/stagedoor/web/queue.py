@@ -12,7 +12,7 @@ from stagedoor import jsonview, services
 from stagedoor.domain import MessageRecord, Route
 from stagedoor.services import Desk
 from stagedoor.web import present
-from stagedoor.web.deps import DeskDep, render
+from stagedoor.web.deps import CurrentUser, DeskDep, render
 
 PAGE_SIZE = 50
 
@@ -47,8 +47,10 @@ def load(desk: Desk, name: str, page: int) -> QueuePage:
 
 
 @router.get("/", include_in_schema=False)
-def home() -> RedirectResponse:
-    return RedirectResponse("/queue/security", status_code=302)
+def home(user: CurrentUser) -> RedirectResponse:
+    from stagedoor.web.auth import home_for
+
+    return RedirectResponse(home_for(user), status_code=302)
 
 
 @router.get("/queue/{name}", response_class=HTMLResponse)
