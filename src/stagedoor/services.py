@@ -292,7 +292,22 @@ def _escalate(desk: Desk, pstore: PeopleStore, cid: int, items: list[history.His
     ]
     final = steps[-1].assessment
     state = EscalationState(cid, final.level, final.score, final.reasons, final.message_count, _now())
-    return pstore.save_escalation(state, rises)
+    saved = pstore.save_escalation(state, rises)
+    _notify_rises(desk, cid, [step.assessment for before, step in escalation.rises(steps, since)])
+    return saved
+
+
+def _notify_rises(desk: Desk, cid: int, risen: list[Assessment]) -> None:
+    """A correspondent rising to urgent or above notifies the team of the side that rose, at once (email,
+    webhook); the outbox keys each (writer, level, team) so a re-run sends nothing twice."""
+    from stagedoor.office import alerts  # office builds on services: imported here, not at the top
+
+    for a in risen:
+        if a.message_count < MIN_ALERT_MESSAGES or a.level < escalation.Severity.URGENT:
+            continue
+        for side_level, route in ((a.artist_level, Route.SECURITY), (a.writer_level, Route.WELFARE)):
+            if side_level >= escalation.Severity.URGENT:
+                alerts.correspondent_escalated(desk, cid, side_level, route)
 
 
 def _now() -> datetime:

@@ -211,3 +211,16 @@ def test_reading_new_mail_raises_the_imminent_alert(
     [record] = services.queue(alert_desk, Route.WELFARE)
     assert record.reading is not None and record.reading.severity is Severity.IMMINENT
     assert [b["message_id"] for b in receiver.bodies] == [record.message.id]
+
+
+def test_ingesting_the_escalating_demo_writer_alerts_security_by_mail(
+    alert_desk: Desk, smtp: tuple[Inbox, int]
+) -> None:
+    _, inputs = services.demo_settings(alert_desk.settings)
+    services.ingest_sources(alert_desk, services.plan_ingest(inputs))  # Céleste rises to imminent
+    raised = [a for a in alerts.listing(alert_desk) if a.kind == "correspondent"]
+    assert raised and {a.role for a in raised} >= {Role.SECURITY}
+    assert all(a.payload["severity"] in ("urgent", "imminent") for a in raised)
+    services.ingest_sources(alert_desk, services.plan_ingest(inputs))  # the same mail again: no new alert
+    assert len([a for a in alerts.listing(alert_desk) if a.kind == "correspondent"]) == len(raised)
+    assert any("is now" in m["Subject"] and m["To"] == "nadia@desk.example" for m in smtp[0].mails)
