@@ -6,6 +6,8 @@ need=()
 [ -x /usr/bin/chromium ] || need+=(chromium)
 command -v initdb >/dev/null 2>&1 || [ -x /usr/lib/postgresql/15/bin/initdb ] || need+=(postgresql)
 command -v runuser >/dev/null 2>&1 || need+=(util-linux)
+command -v dovecot >/dev/null 2>&1 || need+=(dovecot-imapd)  # IMAP tests and bench: a real server on loopback
+command -v openssl >/dev/null 2>&1 || need+=(openssl)  # the IMAP tests' throwaway TLS certificate
 [ ${#need[@]} -eq 0 ] && exit 0
 SUDO=""
 [ "$(id -u)" = 0 ] || SUDO="sudo"

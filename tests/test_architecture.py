@@ -19,9 +19,10 @@ ALLOWED: dict[str, set[str]] = {
     "store": {"domain"},
     "services": {"domain", "ingest", "read", "people", "triage", "store", "settings", "jsonview"},
     "jsonview": {"domain"},
+    "intake": {"domain", "ingest", "read", "people", "triage", "store", "settings", "jsonview", "services"},
     "settings": set(),
-    "web": {"domain", "services", "jsonview", "settings", "triage"},
-    "cli": {"domain", "services", "jsonview", "settings", "ingest", "web", "evaluation"},
+    "web": {"domain", "services", "jsonview", "settings", "triage", "intake"},
+    "cli": {"domain", "services", "jsonview", "settings", "ingest", "web", "evaluation", "intake"},
     "datasets": {"domain"},
     "evaluation": {"domain", "datasets", "services", "settings", "read", "jsonview"},
 }
