@@ -161,12 +161,11 @@ def authenticate(desk: Desk, token: str) -> ApiToken | None:
 # ---- intake API posts -------------------------------------------------------------------------------
 
 
-def intake_item(token: ApiToken, kind: str, body: bytes | FormPost) -> IngestItem:
+def intake_item(token: ApiToken, body: bytes | FormPost) -> IngestItem:
     """A contact-form post or a raw RFC 822 message as an ingest item, its origin naming the source."""
     origin = f"api:{token.source}"
     if isinstance(body, FormPost):
         return form_item(body, origin)
-    assert kind == "rfc822"
     return parse_email(body, origin, fallback_id=origin)
 
 

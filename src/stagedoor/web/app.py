@@ -13,6 +13,7 @@ from starlette.exceptions import HTTPException
 
 from stagedoor.services import Desk
 from stagedoor.web import correspondents, errors, health, messages, present, quarantine, queue
+from stagedoor.web import intake as intake_api
 from stagedoor.web.headers import SecurityHeaders
 from stagedoor.web.highlight import css_name
 
@@ -52,4 +53,5 @@ def create_app(desk: Desk) -> FastAPI:
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     for module in (queue, messages, correspondents, quarantine, health):
         app.include_router(module.router)
+    app.include_router(intake_api.router)  # token-authenticated, not session-authenticated
     return app
