@@ -95,6 +95,7 @@ def fetch_imap(
             folders += 1
     if read:
         services.read_pending(desk)
+        services.group_campaigns(desk)
     return FetchReport(tally.counts, folders, reconnects)
 
 
@@ -188,6 +189,7 @@ def read_one(desk: Desk, message_id: str) -> None:
         record.reading is None or record.reading.pipeline_version != desk.reader.version
     ):
         desk.store.save_reading(triage(desk.reader.read(record.message)))
+    services.group_campaigns(desk)
 
 
 def request_hash(kind: str, body: bytes) -> str:

@@ -71,6 +71,7 @@ def ingest_sources(
         if on_source_done:
             on_source_done(source)
     read_pending(desk)
+    group_campaigns(desk)
     return counts
 
 
@@ -134,3 +135,43 @@ def demo_settings(settings: Settings) -> tuple[Settings, list[Path]]:
     if settings.lyrics_file is None:
         settings = settings.model_copy(update={"lyrics_file": DEMO_DATA / "lyrics.txt"})
     return settings, [DEMO_DATA / name for name in DEMO_INPUTS]
+
+
+# ---- issue 6: near-duplicate campaigns ----------------------------------------------------------------
+
+
+def group_campaigns(desk: Desk) -> int:
+    """Sketch every message not sketched yet and group near-duplicates; returns how many joined a group.
+
+    Run after reading, so each campaign's lead (the one the queue shows) is its most urgent member.
+    """
+    from stagedoor.store import campaigns as groups
+    from stagedoor.triage import campaigns as near
+
+    known = ((m, near.from_bytes(sig)) for m, sig in groups.sketches(desk.store, near.SCHEME))
+    index = near.NearDuplicates(known)
+    joined = 0
+    for message_id, text in list(groups.unsketched(desk.store, near.SCHEME)):
+        sketch = near.sketch(text)
+        groups.save_sketch(desk.store, message_id, near.SCHEME, near.to_bytes(sketch) if sketch else None)
+        if sketch is None:
+            continue
+        matches = index.add(message_id, sketch)
+        for match in matches:
+            groups.join(desk.store, match.message_id, match.other_id, match.similarity)
+        joined += bool(matches)
+    groups.refresh_leads(desk.store)
+    return joined
+
+
+def campaign(desk: Desk, campaign_id: int) -> list[tuple[MessageRecord, float]] | None:
+    from stagedoor.store import campaigns as groups
+
+    return groups.members(desk.store, campaign_id)
+
+
+def campaigns_of(desk: Desk, message_ids: list[str]) -> dict[str, tuple[int, int]]:
+    """(campaign id, size) for the given messages that belong to a campaign."""
+    from stagedoor.store import campaigns as groups
+
+    return {m: (c.id, c.size) for m, c in groups.campaigns_of(desk.store, message_ids).items()}

@@ -12,6 +12,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException
 
 from stagedoor.services import Desk
+from stagedoor.web import campaigns as campaign_pages
 from stagedoor.web import correspondents, errors, health, messages, present, quarantine, queue
 from stagedoor.web import intake as intake_api
 from stagedoor.web.headers import SecurityHeaders
@@ -54,4 +55,5 @@ def create_app(desk: Desk) -> FastAPI:
     for module in (queue, messages, correspondents, quarantine, health):
         app.include_router(module.router)
     app.include_router(intake_api.router)  # token-authenticated, not session-authenticated
+    app.include_router(campaign_pages.router)
     return app
