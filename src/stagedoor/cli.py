@@ -311,7 +311,7 @@ app.add_typer(token_app, name="token")
 def fetch_imap(
     config: Annotated[
         Path | None,
-        typer.Option(help="TOML file of [[mailbox]] tables (default STAGEDOOR_IMAP_CONFIG); see the README."),
+        typer.Option(help="TOML file listing the mailboxes (default STAGEDOOR_IMAP_CONFIG); see the README."),
     ] = None,
     once: Annotated[bool, typer.Option("--once", help="Fetch what is new, then stop (for cron).")] = False,
     interval: Annotated[float, typer.Option(min=1, help="Seconds between polls, without --once.")] = 60.0,

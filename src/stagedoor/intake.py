@@ -30,7 +30,7 @@ from stagedoor.store import intake as records
 from stagedoor.store.intake import ApiToken, StoredResponse
 from stagedoor.triage import triage
 
-__all__ = ["ApiToken", "ImapError", "StoredResponse"]
+__all__ = ["ApiToken", "FormPost", "ImapError", "StoredResponse"]
 
 BATCH = 50
 """UIDs per FETCH: few round trips, and at most this many refetched (then deduped) after a crash."""

@@ -156,10 +156,9 @@ def group_campaigns(desk: Desk) -> int:
         groups.save_sketch(desk.store, message_id, near.SCHEME, near.to_bytes(sketch) if sketch else None)
         if sketch is None:
             continue
-        matches = index.add(message_id, sketch)
-        for match in matches:
-            groups.join(desk.store, match.message_id, match.other_id, match.similarity)
-        joined += bool(matches)
+        if matches := index.add(message_id, sketch):
+            groups.attach(desk.store, message_id, [(m.other_id, m.similarity) for m in matches])
+            joined += 1
     groups.refresh_leads(desk.store)
     return joined
 

@@ -78,6 +78,10 @@ def test_tls_needs_the_servers_ca(dovecot: Dovecot, imap_desk: Desk) -> None:
         intake.fetch_imap(imap_desk, [mailbox(dovecot, **tls)], retry_wait=0.01)
     trusted = mailbox(dovecot, **tls, ca_file=dovecot.ca_file)
     assert intake.fetch_imap(imap_desk, [trusted]).counts.new == 2
+    dovecot.append("INBOX", fan_mail(1, start=2))
+    starttls = mailbox(dovecot, name="starttls", security="starttls", ca_file=dovecot.ca_file)
+    counts = intake.fetch_imap(imap_desk, [starttls]).counts  # its own cursor; the same bytes dedup
+    assert (counts.new, counts.duplicate) == (1, 2)
 
 
 def test_several_folders_each_keep_their_own_cursor(dovecot: Dovecot, imap_desk: Desk) -> None:
@@ -225,3 +229,20 @@ def test_cli_missing_password_is_one_line_and_exit_2(dovecot: Dovecot, tmp_path:
         " ".join(done.stderr.split())
         == f"error: mailbox 'fans': environment variable {ENV_PASSWORD} is not set"
     )
+
+
+def test_polling_mode_picks_up_mail_as_it_arrives(dovecot: Dovecot, tmp_path: Path) -> None:
+    dovecot.append("INBOX", fan_mail(3))
+    config = write_config(tmp_path / "mailboxes.toml", dovecot)
+    data = tmp_path / "data"
+    run = cli(["fetch", "imap", "--config", str(config), "--interval", "1"], data)
+    try:
+        for expected, more in ((3, 2), (5, 0)):
+            deadline = time.monotonic() + 120
+            while message_count(data) < expected and run.poll() is None and time.monotonic() < deadline:
+                time.sleep(0.1)
+            assert message_count(data) == expected and run.poll() is None
+            dovecot.append("INBOX", fan_mail(more, start=expected))
+    finally:
+        run.send_signal(signal.SIGINT)
+        run.wait(timeout=60)

@@ -59,26 +59,37 @@ def save_sketch(store: Store, message_id: str, scheme: str, signature: bytes | N
         s.commit()
 
 
-def join(store: Store, message_id: str, other_id: str, similarity: float) -> int:
-    """Put two near-duplicates in one campaign (new, either's, or both merged into the older)."""
+def attach(store: Store, message_id: str, matches: list[tuple[str, float]]) -> int:
+    """Put a message and its near-duplicates in one campaign, in one transaction.
+
+    The campaign is the oldest one any of them is in (others they bridge are merged into it), or a new one.
+    """
+    others = dict(matches)
     with _session(store) as s:
-        mine, theirs = s.get(CampaignMemberRow, message_id), s.get(CampaignMemberRow, other_id)
-        if mine is None and theirs is None:
+        rows = s.scalars(
+            select(CampaignMemberRow).where(CampaignMemberRow.message_id.in_([message_id, *others]))
+        ).all()
+        existing = sorted({r.campaign_id for r in rows})
+        if existing:
+            target = existing[0]
+            if gone := existing[1:]:
+                s.execute(
+                    update(CampaignMemberRow)
+                    .where(CampaignMemberRow.campaign_id.in_(gone))
+                    .values(campaign_id=target)
+                )
+                s.execute(delete(CampaignRow).where(CampaignRow.id.in_(gone)))
+        else:
             campaign = CampaignRow(created_at=mapping.now())
             s.add(campaign)
             s.flush()
-            s.add(CampaignMemberRow(message_id=other_id, campaign_id=campaign.id, similarity=1.0, lead=True))
-            s.add(CampaignMemberRow(message_id=message_id, campaign_id=campaign.id, similarity=similarity))
             target = campaign.id
-        elif mine is None or theirs is None:
-            target = (theirs or mine).campaign_id  # type: ignore[union-attr]
-            joining = message_id if mine is None else other_id
-            s.add(CampaignMemberRow(message_id=joining, campaign_id=target, similarity=similarity))
-        else:
-            target, gone = sorted((mine.campaign_id, theirs.campaign_id))
-            if target != gone:
-                s.execute(update(CampaignMemberRow).filter_by(campaign_id=gone).values(campaign_id=target))
-                s.execute(delete(CampaignRow).filter_by(id=gone))
+        grouped = {r.message_id for r in rows}
+        best = max(others.values(), default=1.0)
+        for member, similarity in [(message_id, best), *others.items()]:
+            if member not in grouped:
+                s.add(CampaignMemberRow(message_id=member, campaign_id=target, similarity=similarity))
+                grouped.add(member)
         s.commit()
         return target
 

@@ -23,6 +23,9 @@ NUM_PERM = 128
 THRESHOLD = 0.5
 MIN_SHINGLES = 12
 SEED = 1
+MAX_MATCHES = 8
+"""Verified matches kept per new message: enough to bridge groups, and a campaign of thousands of copies
+costs each new copy a handful of comparisons that succeed, not thousands of group updates."""
 PERMUTATIONS = "affine64"
 """datasketch's 2.0 scheme, named explicitly so stored signatures are read back the way they were made."""
 
@@ -80,14 +83,19 @@ class NearDuplicates:
                 self._sketches[message_id] = m
 
     def add(self, message_id: str, m: MinHash) -> list[Match]:
-        """LSH candidates checked against the threshold (LSH alone lets some dissimilar pairs through)."""
+        """LSH candidates checked against the threshold (LSH alone lets some dissimilar pairs through).
+
+        Up to MAX_MATCHES, in id order so the result does not depend on set iteration order.
+        """
         if message_id in self._sketches:
             return []
         found = []
-        for other in self._lsh.query(m):
+        for other in sorted(self._lsh.query(m)):
             similarity = float(m.jaccard(self._sketches[other]))
             if similarity >= THRESHOLD:
                 found.append(Match(message_id, str(other), similarity))
+                if len(found) == MAX_MATCHES:
+                    break
         self._lsh.insert(message_id, m)
         self._sketches[message_id] = m
         return sorted(found, key=lambda x: (-x.similarity, x.other_id))

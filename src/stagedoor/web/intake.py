@@ -22,7 +22,7 @@ from limits.strategies import MovingWindowRateLimiter
 from pydantic import BaseModel, ValidationError
 
 from stagedoor import intake
-from stagedoor.ingest.form import FormPost
+from stagedoor.intake import FormPost
 from stagedoor.web.deps import DeskDep
 
 router = APIRouter(tags=["intake"])
