@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from imapserver import PASSWORD, USER, Dovecot, fan_mail
+from sqlalchemy import text
 
 from stagedoor import intake, services
 from stagedoor.ingest.imap import ImapError, MailboxConfig, load_config
@@ -32,9 +33,10 @@ def dovecot() -> Iterator[Dovecot]:
 
 
 @pytest.fixture
-def imap_desk(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Iterator[Desk]:
+def imap_desk(any_settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Iterator[Desk]:
+    """On SQLite and on PostgreSQL: the cursor table must hold UIDs and UIDVALIDITY (32-bit unsigned) on both."""
     monkeypatch.setenv(ENV_PASSWORD, PASSWORD)
-    desk = services.open_desk(settings)
+    desk = services.open_desk(any_settings)
     yield desk
     desk.store.close()
 
@@ -53,8 +55,8 @@ def mailbox(server: Dovecot, **overrides: object) -> MailboxConfig:
 
 def stored_ids(desk: Desk) -> list[str]:
     """Every stored Message-ID, straight from the database (the queue folds campaigns together)."""
-    with sqlite3.connect(desk.settings.data_dir / "stagedoor.sqlite3") as conn:
-        return sorted(r[0] for r in conn.execute("SELECT external_id FROM messages"))
+    with desk.store.engine.connect() as conn:
+        return sorted(r[0] for r in conn.execute(text("SELECT external_id FROM messages")))
 
 
 def test_fetch_stores_each_message_once_and_picks_up_only_new_mail(dovecot: Dovecot, imap_desk: Desk) -> None:

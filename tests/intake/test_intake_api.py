@@ -28,9 +28,10 @@ RAW = b"From: Theo <theo@example.org>\r\nSubject: hello\r\nMessage-ID: <t1@examp
 
 
 @pytest.fixture
-def api_desk(tmp_path: Path) -> Iterator[Desk]:
+def api_desk(any_settings: Settings) -> Iterator[Desk]:
+    """On SQLite and on PostgreSQL: tokens and idempotency keys are rows like any other."""
     desk = services.open_desk(
-        Settings(data_dir=tmp_path / "d", intake_max_bytes=4000, intake_rate_per_minute=10_000)
+        any_settings.model_copy(update={"intake_max_bytes": 4000, "intake_rate_per_minute": 10_000})
     )
     yield desk
     desk.store.close()
