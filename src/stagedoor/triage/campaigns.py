@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
-from datasketch import MinHash, MinHashLSH
+from datasketch import LeanMinHash, MinHash, MinHashLSH
 
 SCHEME = "minhash.word3.p128.affine64.v1"
 """Names the shingling and permutations; stored with each signature so a change re-sketches."""
@@ -60,8 +60,9 @@ def to_bytes(m: MinHash) -> bytes:
 
 
 def from_bytes(data: bytes) -> MinHash:
+    """A frozen sketch (LeanMinHash: no permutations to regenerate, so loading thousands is cheap)."""
     values = np.frombuffer(data, dtype="<u8").astype(np.uint64)
-    return MinHash(num_perm=NUM_PERM, seed=SEED, hashvalues=values, scheme=PERMUTATIONS)
+    return LeanMinHash(seed=SEED, hashvalues=values, scheme=PERMUTATIONS)
 
 
 @dataclass(frozen=True)
