@@ -29,6 +29,7 @@ from stagedoor.services import Desk
 from stagedoor.store import intake as records
 from stagedoor.store.intake import ApiToken, StoredResponse
 from stagedoor.triage import triage
+from stagedoor.triage.campaigns import NearDuplicates
 
 __all__ = ["ApiToken", "FormPost", "ImapError", "StoredResponse"]
 
@@ -182,14 +183,14 @@ def intake(desk: Desk, item: IngestItem) -> dict[str, Any]:
     return {"status": status, "message_id": message_id, "quarantine_reason": reason}
 
 
-def read_one(desk: Desk, message_id: str) -> None:
+def read_one(desk: Desk, message_id: str, index: NearDuplicates | None = None) -> None:
     """Read and route one stored message (after the response, so the client is not kept waiting)."""
     record = services.message(desk, message_id)
     if record is not None and (
         record.reading is None or record.reading.pipeline_version != desk.reader.version
     ):
         desk.store.save_reading(triage(desk.reader.read(record.message)))
-    services.group_campaigns(desk)
+    services.group_campaigns(desk, index)
 
 
 def request_hash(kind: str, body: bytes) -> str:

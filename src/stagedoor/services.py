@@ -21,6 +21,7 @@ from stagedoor.read import Reader, ReaderContext, load_lyrics
 from stagedoor.settings import Settings
 from stagedoor.store import Store
 from stagedoor.triage import triage
+from stagedoor.triage.campaigns import NearDuplicates
 
 
 class BatchInputError(ValueError):
@@ -140,16 +141,18 @@ def demo_settings(settings: Settings) -> tuple[Settings, list[Path]]:
 # ---- issue 6: near-duplicate campaigns ----------------------------------------------------------------
 
 
-def group_campaigns(desk: Desk) -> int:
+def group_campaigns(desk: Desk, index: NearDuplicates | None = None) -> int:
     """Sketch every message not sketched yet and group near-duplicates; returns how many joined a group.
 
     Run after reading, so each campaign's lead (the one the queue shows) is its most urgent member.
+    A long-running caller (the web app) passes its own index, which then only catches up on new sketches.
     """
     from stagedoor.store import campaigns as groups
     from stagedoor.triage import campaigns as near
 
-    known = ((m, near.from_bytes(sig)) for m, sig in groups.sketches(desk.store, near.SCHEME))
-    index = near.NearDuplicates(known)
+    index = index if index is not None else near.NearDuplicates()
+    skip = index.ids
+    index.catch_up((m, near.from_bytes(sig)) for m, sig in groups.sketches(desk.store, near.SCHEME, skip))
     joined = 0
     for message_id, text in list(groups.unsketched(desk.store, near.SCHEME)):
         sketch = near.sketch(text)

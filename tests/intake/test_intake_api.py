@@ -9,6 +9,7 @@ import os
 import subprocess
 import sys
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -175,6 +176,27 @@ def test_token_commands_add_list_revoke(tmp_path: Path) -> None:
     assert run("revoke", "1").returncode == 0
     again = run("revoke", "1")
     assert again.returncode == 2 and "no live token with id 1" in again.stderr
+
+
+def test_posted_copies_group_with_copies_stored_by_another_process(
+    client: TestClient, api_desk: Desk, token: str
+) -> None:
+    from test_campaigns import CHAIN, put
+
+    def post(sign: str) -> str:
+        done = client.post(
+            "/api/intake", json={"text": CHAIN + sign, "email": f"{sign}@example.org"}, headers=auth(token)
+        )
+        assert done.status_code == 202
+        return str(done.json()["message_id"])
+
+    first, second = post("ana"), post("ben")
+    services.group_campaigns(api_desk)  # nothing new: the app already grouped both
+    put(api_desk, "cli@example.org", CHAIN + "\nfrom the mail room", datetime(2026, 4, 3, tzinfo=UTC))
+    assert services.group_campaigns(api_desk) == 1  # grouped elsewhere, with a fresh index
+    fourth = post("dan")
+    groups = services.campaigns_of(api_desk, [first, second, fourth])
+    assert len(groups) == 3 and len(set(groups.values())) == 1 and groups[fourth][1] == 4
 
 
 # ---- the contract, fuzzed from the schema ------------------------------------------------------------

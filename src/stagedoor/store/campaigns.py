@@ -24,15 +24,22 @@ def _session(store: Store) -> Session:
     return Session(store.engine, expire_on_commit=False)
 
 
-def sketches(store: Store, scheme: str) -> Iterator[tuple[str, bytes]]:
+def sketches(
+    store: Store, scheme: str, skip: set[str] | frozenset[str] = frozenset()
+) -> Iterator[tuple[str, bytes]]:
+    """Stored signatures, except those of the `skip` ids (already in the caller's index)."""
+    having = (MessageSketchRow.scheme == scheme, MessageSketchRow.signature.is_not(None))
     with _session(store) as s:
-        rows = s.execute(
-            select(MessageSketchRow.message_id, MessageSketchRow.signature).where(
-                MessageSketchRow.scheme == scheme, MessageSketchRow.signature.is_not(None)
-            )
-        ).all()
-    for message_id, signature in rows:
-        yield message_id, bytes(signature)
+        ids = [m for m in s.scalars(select(MessageSketchRow.message_id).where(*having)) if m not in skip]
+    for start in range(0, len(ids), 500):
+        with _session(store) as s:
+            rows = s.execute(
+                select(MessageSketchRow.message_id, MessageSketchRow.signature).where(
+                    MessageSketchRow.message_id.in_(ids[start : start + 500])
+                )
+            ).all()
+        for message_id, signature in rows:
+            yield message_id, bytes(signature)
 
 
 def unsketched(store: Store, scheme: str, batch: int = 500) -> Iterator[tuple[str, str]]:

@@ -78,10 +78,19 @@ class NearDuplicates:
     def __init__(self, known: Iterable[tuple[str, MinHash]] = ()) -> None:
         self._lsh = MinHashLSH(threshold=THRESHOLD, num_perm=NUM_PERM)
         self._sketches: dict[str, MinHash] = {}
+        self.catch_up(known)
+
+    @property
+    def ids(self) -> set[str]:
+        return set(self._sketches)
+
+    def catch_up(self, known: Iterable[tuple[str, MinHash]]) -> None:
+        """Index sketches stored since this index was built (by another process, say)."""
         with self._lsh.insertion_session() as session:
             for message_id, m in known:
-                session.insert(message_id, m)
-                self._sketches[message_id] = m
+                if message_id not in self._sketches:
+                    session.insert(message_id, m)
+                    self._sketches[message_id] = m
 
     def add(self, message_id: str, m: MinHash) -> list[Match]:
         """LSH candidates checked against the threshold (LSH alone lets some dissimilar pairs through).

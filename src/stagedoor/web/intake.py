@@ -8,6 +8,7 @@ idempotent by the client's `Idempotency-Key` (the first response is stored and r
 from __future__ import annotations
 
 import math
+import threading
 import time
 from typing import Annotated, Any, Literal
 
@@ -23,6 +24,7 @@ from pydantic import BaseModel, ValidationError
 
 from stagedoor import intake
 from stagedoor.intake import FormPost
+from stagedoor.triage.campaigns import NearDuplicates
 from stagedoor.web.deps import DeskDep
 
 router = APIRouter(tags=["intake"])
@@ -32,6 +34,7 @@ bearer = HTTPBearer(
     description="A per-source token from `stagedoor token add SOURCE`, sent as `Authorization: Bearer <token>`.",
 )
 RFC822 = "message/rfc822"
+_CAMPAIGN_LOCK = threading.Lock()
 JSON = "application/json"
 
 
@@ -175,8 +178,18 @@ async def post_intake(
         if kept.body != result:  # a concurrent request with this key answered first
             return replay(kept, digest)
     if result["status"] == "stored" and result["message_id"]:
-        background.add_task(intake.read_one, desk, result["message_id"])
+        background.add_task(read_and_group, request, result["message_id"])
     return JSONResponse(result, status_code=202)
+
+
+def read_and_group(request: Request, message_id: str) -> None:
+    """After the response: read the post, then group it against this app's campaign index (kept warm,
+    so a post costs its own comparisons rather than reloading every stored sketch)."""
+    state = request.app.state
+    with _CAMPAIGN_LOCK:  # one grouping at a time per process: the index is not thread-safe
+        if not hasattr(state, "campaign_index"):
+            state.campaign_index = NearDuplicates()
+        intake.read_one(state.desk, message_id, state.campaign_index)
 
 
 def replay(earlier: intake.StoredResponse, digest: str) -> JSONResponse:
