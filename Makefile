@@ -43,6 +43,7 @@ bench: venv
 	$(BIN)/python bench/people_refresh.py
 	$(BIN)/python bench/ocr_throughput.py
 	$(BIN)/python bench/desk_overhead.py
+	$(BIN)/python bench/imap_throughput.py
 
 # The issue's target sets in ../shared/data and our French set, next to the TF-IDF baseline: eval-results/report.md
 EVAL_SETS := $(DATA)/artist_risk/threat_youtube_hammer2019/data.jsonl \

@@ -11,6 +11,8 @@ command -v tesseract >/dev/null 2>&1 || need+=(tesseract-ocr)
 for lang in fra eng; do
   [ -f "/usr/share/tesseract-ocr/5/tessdata/$lang.traineddata" ] || need+=("tesseract-ocr-$lang")
 done
+command -v dovecot >/dev/null 2>&1 || need+=(dovecot-imapd)  # IMAP tests and bench: a real server on loopback
+command -v openssl >/dev/null 2>&1 || need+=(openssl)  # the IMAP tests' throwaway TLS certificate
 [ ${#need[@]} -eq 0 ] && exit 0
 SUDO=""
 [ "$(id -u)" = 0 ] || SUDO="sudo"

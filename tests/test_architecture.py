@@ -21,9 +21,10 @@ ALLOWED: dict[str, set[str]] = {
     "office": {"domain", "triage", "store", "services", "settings", "jsonview"},
     "deskcli": {"domain", "services", "settings", "office"},
     "jsonview": {"domain"},
+    "intake": {"domain", "ingest", "read", "people", "triage", "store", "settings", "jsonview", "services"},
     "settings": set(),
-    "web": {"domain", "services", "jsonview", "settings", "triage", "office"},
-    "cli": {"domain", "services", "jsonview", "settings", "ingest", "web", "evaluation", "deskcli"},
+    "web": {"domain", "services", "jsonview", "settings", "triage", "office", "intake"},
+    "cli": {"domain", "services", "jsonview", "settings", "ingest", "web", "evaluation", "deskcli", "intake"},
     "datasets": {"domain"},
     "evaluation": {"domain", "datasets", "services", "settings", "read", "jsonview", "people"},
 }

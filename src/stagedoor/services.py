@@ -42,6 +42,7 @@ from stagedoor.store import paper as store_paper
 from stagedoor.store.cipher import cipher_for
 from stagedoor.store.people import IdentityError, PeopleStore
 from stagedoor.triage import triage
+from stagedoor.triage.campaigns import NearDuplicates
 
 T = TypeVar("T")
 
@@ -93,15 +94,21 @@ def ingest_sources(
             counts = counts + desk.store.add(item)
         if on_source_done:
             on_source_done(source)
+    after_storing(desk, counts, [str(s.path) for s in sources])
+    return counts
+
+
+def after_storing(desk: Desk, counts: IngestCounts, origins: list[str]) -> None:
+    """What every way in does once mail is stored: read and route it (imminent flags alert), update the
+    writers' links and escalation, group copy-paste campaigns, and put the ingest in the audit trail."""
+    from stagedoor.office import audit  # office builds on services: imported here, not at the top
+
     read_pending(desk)
     refresh_people(desk)
-    from stagedoor.office import audit  # every change goes into the audit trail, ingests included
-
-    sources_seen = [str(s.path) for s in sources][:50]
+    group_campaigns(desk)
     audit.record(
-        desk, "ingest", "ingest", "", "", new=counts.new, quarantined=counts.quarantined, sources=sources_seen
+        desk, "ingest", "ingest", "", "", new=counts.new, quarantined=counts.quarantined, sources=origins[:50]
     )
-    return counts
 
 
 def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
@@ -461,7 +468,7 @@ def ingest_file(desk: Desk, path: Path) -> FileOutcome:
                     reasons.append(item.reason)
     except IngestError as exc:
         return FileOutcome(path, counts, str(exc))
-    read_pending(desk)
+    after_storing(desk, counts, [str(path)])
     stored = counts.new + counts.duplicate
     return FileOutcome(path, counts, "" if stored else "; ".join(dict.fromkeys(reasons)) or "nothing in it")
 
@@ -476,3 +483,44 @@ def watch_folder(
 def transcriptions(desk: Desk, message_id: str) -> list[tuple[int, str, str]]:
     """Every transcription typed for the letter's pages, oldest first: (page, text, text it replaced)."""
     return store_paper.transcriptions(desk.store, message_id)
+
+
+# ---- issue 6: near-duplicate campaigns ----------------------------------------------------------------
+
+
+def group_campaigns(desk: Desk, index: NearDuplicates | None = None) -> int:
+    """Sketch every message not sketched yet and group near-duplicates; returns how many joined a group.
+
+    Run after reading, so each campaign's lead (the one the queue shows) is its most urgent member.
+    A long-running caller (the web app) passes its own index, which then only catches up on new sketches.
+    """
+    from stagedoor.store import campaigns as groups
+    from stagedoor.triage import campaigns as near
+
+    index = index if index is not None else near.NearDuplicates()
+    skip = index.ids
+    index.catch_up((m, near.from_bytes(sig)) for m, sig in groups.sketches(desk.store, near.SCHEME, skip))
+    joined = 0
+    for message_id, text in list(groups.unsketched(desk.store, near.SCHEME)):
+        sketch = near.sketch(text)
+        groups.save_sketch(desk.store, message_id, near.SCHEME, near.to_bytes(sketch) if sketch else None)
+        if sketch is None:
+            continue
+        if matches := index.add(message_id, sketch):
+            groups.attach(desk.store, message_id, [(m.other_id, m.similarity) for m in matches])
+            joined += 1
+    groups.refresh_leads(desk.store)
+    return joined
+
+
+def campaign(desk: Desk, campaign_id: int) -> list[tuple[MessageRecord, float]] | None:
+    from stagedoor.store import campaigns as groups
+
+    return groups.members(desk.store, campaign_id)
+
+
+def campaigns_of(desk: Desk, message_ids: list[str]) -> dict[str, tuple[int, int]]:
+    """(campaign id, size) for the given messages that belong to a campaign."""
+    from stagedoor.store import campaigns as groups
+
+    return {m: (c.id, c.size) for m, c in groups.campaigns_of(desk.store, message_ids).items()}

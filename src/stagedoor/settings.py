@@ -49,6 +49,16 @@ class Settings(BaseSettings):
     retention_days: int = Field(
         default=0, description="`stagedoor retention` removes messages older than this; 0: keep everything."
     )
+    imap_config: Path | None = Field(
+        default=None,
+        description="TOML file of the mailboxes `stagedoor fetch imap` polls (no passwords in it).",
+    )
+    intake_max_bytes: int = Field(
+        default=2 * 1024 * 1024, description="Largest body `POST /api/intake` accepts; larger ones get 413."
+    )
+    intake_rate_per_minute: int = Field(
+        default=120, description="Posts per minute one intake token may make; more get 429 with Retry-After."
+    )
 
     @property
     def resolved_database_url(self) -> str:

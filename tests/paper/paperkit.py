@@ -40,6 +40,12 @@ EN_PAGE_TWO = (
     "Next time I will wait for you at the stage door.\n"
     "Yours, always,\nTobias"
 )
+FR_THANKS = (  # its own words: two copies of one letter would (rightly) be one campaign in the queue
+    "Chère Maya,\n"
+    "Merci pour la dédicace à Nantes, ma sœur l'a encadrée dans sa chambre. Nous viendrons en famille "
+    "à Bordeaux au printemps, avec des pancartes faites à la main.\n"
+    "Avec toute notre affection, Odile"
+)
 FR_FAN = (
     "Bonjour Maya,\n"
     "Je voulais simplement te remercier pour le concert de Roubaix. Ma fille a chanté toutes les "

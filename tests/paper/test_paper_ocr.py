@@ -44,7 +44,12 @@ LETTERS: dict[str, tuple[str, Build, str, list[str]]] = {
         ["en", "en"],
     ),
     "phone-photo-fr.jpg": (".jpg", lambda: k.jpeg(k.render(k.FR_FAN, angle=-3)), k.FR_FAN, ["fr"]),
-    "scanned-no-text-layer-fr.pdf": (".pdf", lambda: k.scanned_pdf(k.render(k.FR_FAN)), k.FR_FAN, ["fr"]),
+    "scanned-no-text-layer-fr.pdf": (
+        ".pdf",
+        lambda: k.scanned_pdf(k.render(k.FR_THANKS)),
+        k.FR_THANKS,
+        ["fr"],
+    ),
 }
 
 
@@ -134,13 +139,21 @@ def test_unreadable_scans_are_quarantined_with_the_reason_and_bytes(
     assert reason in item.reason and "\n" not in item.reason
 
 
+TYPED_SUICIDE = (
+    "Dear Maya,\n"
+    "I play your album every night because nothing else helps anymore. I have decided to kill myself "
+    "after your concert on Friday, and I wanted someone to know why.\nSam"
+)
+
+
 @pytest.fixture
 def letters(tmp_path: Path) -> Path:
     folder = tmp_path / "scans"
     folder.mkdir()
     for name, (_suffix, build, _want, _langs) in LETTERS.items():
         drop(folder, name, build())
-    drop(folder, "typed.pdf", k.typed_pdf(k.EN_SUICIDE.replace("Ruby", "Rubis")))
+    # its own words: a copy of the low-contrast letter would (rightly) join it as one campaign in the queue
+    drop(folder, "typed.pdf", k.typed_pdf(TYPED_SUICIDE))
     return folder
 
 

@@ -84,6 +84,7 @@ def test_admin_manages_users_and_sees_the_dashboard_but_no_mail(
     page.select_option("form.verb select[name=role]", "welfare")
     page.fill("form.verb input[name=password]", "a long enough password")
     page.click("form.verb button[type=submit]")
+    page.locator('tr[data-username="zoe"]').wait_for(state="visible")  # the redirect after the POST
     assert page.locator('tr[data-username="zoe"]').is_visible()
     page.goto(f"{base_url}/messages/{seeded.safe}")
     assert page.locator("h1").inner_text() == "Not for your role"

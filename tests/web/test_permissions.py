@@ -35,6 +35,7 @@ def _samples(desk: Desk, seeded: Seeded, case_id: int) -> dict[str, list[str]]:
         "suggestion_id": ["999999"],  # no such link or event: allowed roles get 404/409, others 403
         "event_id": ["999999"],
         "number": ["1"],
+        "campaign_id": ["999999"],
     }
 
 
@@ -110,7 +111,14 @@ def test_every_route_with_every_role_matches_the_table(client_for: Any, desk: ob
                 got = anonymous.request(
                     method, path, data=FORM if method == "POST" else None, follow_redirects=False
                 )
-                if isinstance(rule, permissions.Access):
+                if (
+                    rule is permissions.TOKEN
+                ):  # refused by the route's own token check, not by the session guard
+                    if got.status_code != 401 or "www-authenticate" not in got.headers:
+                        wrong.append(f"{method} {path} anonymous: {got.status_code}, expected a token 401")
+                    elif "Log in first" in got.text:
+                        wrong.append(f"{method} {path} is token-authenticated but asked for a log-in")
+                elif isinstance(rule, permissions.Access):
                     if got.status_code == 401 or "/login?next" in got.headers.get("location", ""):
                         wrong.append(f"{method} {path} is public but asked for a log-in")
                 elif path.startswith("/api/"):

@@ -30,6 +30,7 @@ from stagedoor.store.cipher import Cipher, PlainCipher, install
 from stagedoor.store.follow import follow_merges
 from stagedoor.store.migrate import upgrade
 from stagedoor.store.tables import (
+    CampaignMemberRow,
     CorrespondentRow,
     MessageRow,
     QuarantineRow,
@@ -182,6 +183,7 @@ class Store:
         query = select(MessageRow, ReadingRow).join(
             ReadingRow, (ReadingRow.message_id == MessageRow.id) & ReadingRow.current.is_(True)
         )
+        query = query.where(MessageRow.id.not_in(_campaign_followers()))
         if route is not None:
             query = query.join(ReadingRouteRow, ReadingRouteRow.reading_id == ReadingRow.id).where(
                 ReadingRouteRow.route == route.value
@@ -200,7 +202,7 @@ class Store:
         query = (
             select(ReadingRouteRow.route, func.count())
             .join(ReadingRow, ReadingRow.id == ReadingRouteRow.reading_id)
-            .where(ReadingRow.current.is_(True))
+            .where(ReadingRow.current.is_(True), ReadingRow.message_id.not_in(_campaign_followers()))
             .group_by(ReadingRouteRow.route)
         )
         with self._session() as s:
@@ -316,3 +318,8 @@ class Store:
     def latest_received(self) -> datetime | None:
         with self._session() as s:
             return mapping.utc(s.scalar(select(func.max(MessageRow.received_at))))
+
+
+def _campaign_followers() -> Any:
+    """Campaign members other than the lead: the queue shows a campaign once (see store/campaigns.py)."""
+    return select(CampaignMemberRow.message_id).where(CampaignMemberRow.lead.is_(False)).scalar_subquery()

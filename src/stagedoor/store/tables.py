@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     DateTime,
     Float,
@@ -388,3 +389,77 @@ class AlertAttemptRow(Base):
     at: Mapped[datetime]
     ok: Mapped[bool] = mapped_column(Boolean)
     error: Mapped[str] = mapped_column(Text, default="")
+
+
+# ---- issue 6: live mailboxes, intake API, campaigns (migration 0005) ------------------------------
+
+
+class ImapCursorRow(Base):
+    """How far one mailbox folder has been fetched: the highest UID stored under its UIDVALIDITY."""
+
+    __tablename__ = "imap_cursors"
+
+    mailbox: Mapped[str] = mapped_column(String(255), primary_key=True)
+    folder: Mapped[str] = mapped_column(String(512), primary_key=True)
+    uidvalidity: Mapped[int] = mapped_column(BigInteger)
+    last_uid: Mapped[int] = mapped_column(BigInteger)
+    updated_at: Mapped[datetime]
+
+
+class ApiTokenRow(Base):
+    """A per-source intake token; only its sha256 is kept, the token itself is shown once."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source: Mapped[str] = mapped_column(String(255))
+    token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+    last_used_at: Mapped[datetime | None]
+
+
+class IntakeRequestRow(Base):
+    """The first response to an Idempotency-Key, replayed for the same key from the same token."""
+
+    __tablename__ = "intake_requests"
+    __table_args__ = (UniqueConstraint("token_id", "key", name="uq_intake_requests_token_key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_id: Mapped[int] = mapped_column(ForeignKey("api_tokens.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(255))
+    request_sha256: Mapped[str] = mapped_column(String(64))
+    status_code: Mapped[int] = mapped_column(Integer)
+    response: Mapped[dict[str, Any]] = mapped_column()
+    created_at: Mapped[datetime]
+
+
+class CampaignRow(Base):
+    """A group of near-duplicate messages (copy-paste campaign, chain letter)."""
+
+    __tablename__ = "campaigns"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    created_at: Mapped[datetime]
+
+
+class CampaignMemberRow(Base):
+    """One message of a campaign; the lead is the member the queue shows for the whole group."""
+
+    __tablename__ = "campaign_members"
+
+    message_id: Mapped[str] = mapped_column(ForeignKey("messages.id", ondelete="CASCADE"), primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"), index=True)
+    similarity: Mapped[float] = mapped_column(Float)
+    lead: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class MessageSketchRow(Base):
+    """A message's MinHash signature, so new mail is compared without re-shingling the old."""
+
+    __tablename__ = "message_sketches"
+
+    message_id: Mapped[str] = mapped_column(ForeignKey("messages.id", ondelete="CASCADE"), primary_key=True)
+    scheme: Mapped[str] = mapped_column(String(64))
+    signature: Mapped[bytes | None] = mapped_column(LargeBinary)

@@ -27,6 +27,8 @@ from stagedoor.web import (
     quarantine,
     queue,
 )
+from stagedoor.web import campaigns as campaign_pages
+from stagedoor.web import intake as intake_api
 from stagedoor.web import paper as paper_routes
 from stagedoor.web.headers import SecurityHeaders
 from stagedoor.web.highlight import css_name
@@ -73,4 +75,6 @@ def create_app(desk: Desk) -> FastAPI:
     app.include_router(paper_routes.router)
     for desk_module in (auth, cases, dossier, dashboard, admin):
         app.include_router(desk_module.router)
+    app.include_router(intake_api.router)  # token-authenticated, not session-authenticated
+    app.include_router(campaign_pages.router)
     return app

@@ -107,6 +107,11 @@ RULES: dict[tuple[str, str], Rule] = {
     ("POST", "/messages/{message_id}/envelope"): ANALYSTS,
     ("GET", "/transcribe"): ANALYSTS,
     ("GET", "/api/transcribe"): ANALYSTS,
+    # intake from contact forms and platforms: the route checks its own per-source API token (issue 6)
+    ("POST", "/api/intake"): TOKEN,
+    # near-duplicate campaigns: the group's members are filtered by what the role may read
+    ("GET", "/campaigns/{campaign_id:int}"): READERS,
+    ("GET", "/api/campaigns/{campaign_id:int}"): READERS,
     # oversight
     ("GET", "/dashboard"): OVERSIGHT,
     ("GET", "/api/dashboard"): OVERSIGHT,

@@ -63,6 +63,7 @@ def queue_page(request: Request, name: str, desk: DeskDep, page: PageQuery = 1) 
         "active": q.route.value,
         "api_url": f"/api/queue/{q.route.value}?page={q.page}",
         "alerts": services.escalation_alerts(desk) if q.route != Route.ARTIST else [],
+        "campaigns": services.campaigns_of(desk, [r.message.id for r in q.records]),
     }
     return render(request, desk, "queue.html", context)
 
@@ -77,4 +78,16 @@ def queue_api(name: str, desk: DeskDep, page: PageQuery = 1) -> JSONResponse:
     if q.page > 1:
         links.append(f'</api/queue/{q.route.value}?page={q.page - 1}>; rel="prev"')
     head = {"X-Total-Count": str(q.total)} | ({"Link": ", ".join(links)} if links else {})
-    return JSONResponse([jsonview.record(r, with_text=False) for r in q.records], headers=head)
+    groups = services.campaigns_of(desk, [r.message.id for r in q.records])
+    rows = [
+        {**jsonview.record(r, with_text=False), "campaign": campaign_json(groups.get(r.message.id))}
+        for r in q.records
+    ]
+    return JSONResponse(rows, headers=head)
+
+
+def campaign_json(group: tuple[int, int] | None) -> dict[str, object] | None:
+    """A campaign's one queue entry says how many it stands for and where the others are."""
+    if group is None:
+        return None
+    return {"id": group[0], "size": group[1], "url": f"/campaigns/{group[0]}"}
