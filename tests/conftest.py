@@ -6,6 +6,7 @@ import os
 import subprocess
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -168,7 +169,7 @@ def browser_log_in(page: Any, base_url: str, desk: object, role: str, here: bool
     assert "/login" not in page.url, f"log-in as {role} failed: {page.url}"
 
 
-# ---- the desk served on loopback and Debian's chromium (test_browser.py keeps its own copies) -------------
+# ---- the desk served on loopback and Debian's chromium: one copy for every browser test ----------------
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_FLAGS = [
@@ -183,9 +184,10 @@ CHROMIUM_FLAGS = [
 ARTIFACTS = ROOT / "test-artifacts"
 
 
-@pytest.fixture
-def base_url(desk: object) -> Iterator[str]:
-    """uvicorn in a background thread on a socket bound here, so the port cannot be taken in between."""
+@contextmanager
+def serve(desk: object) -> Iterator[str]:
+    """The desk's web app in uvicorn on a background thread, on a socket bound here (so the port cannot be
+    taken in between); yields its base URL. For tests that serve a desk of their own."""
     import socket
     import threading
     import time
@@ -204,10 +206,18 @@ def base_url(desk: object) -> Iterator[str]:
     while not server.started:
         assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
         time.sleep(0.02)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
-    sock.close()
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        sock.close()
+
+
+@pytest.fixture
+def base_url(desk: object) -> Iterator[str]:
+    with serve(desk) as url:
+        yield url
 
 
 @pytest.fixture
@@ -225,7 +235,7 @@ def browser() -> Iterator[Any]:
 
 
 @pytest.fixture
-def page(browser: Any, base_url: str) -> Iterator[Any]:
+def page(browser: Any) -> Iterator[Any]:
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     p = context.new_page()
     yield p

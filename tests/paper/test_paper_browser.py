@@ -1,32 +1,22 @@
 """A person transcribes a handwritten page in Debian's chromium: the scan shows beside the text box under the
-desk's CSP, and saving re-reads the letter, which moves from the artist's inbox to the welfare queue."""
+desk's CSP, and saving re-reads the letter: held from the artist's inbox while unread, it goes to welfare."""
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, cast
 
 import paperkit as k
 import pytest
-import uvicorn
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Page
 from test_paper_desk import handwritten
+from tests.conftest import ARTIFACTS
 
 from stagedoor import services
 from stagedoor.domain import Route
 from stagedoor.services import Desk
-from stagedoor.web.app import create_app
 
 pytestmark = pytest.mark.browser
-
-CHROMIUM = Path("/usr/bin/chromium")
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-FLAGS += ["--disable-component-update", "--no-first-run", "--disable-sync"]
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
 @pytest.fixture
@@ -36,34 +26,6 @@ def letter_id(desk: object, tmp_path: Path) -> str:
     services.ingest_sources(cast(Desk, desk), services.plan_ingest([path]))
     (record,) = services.queue(cast(Desk, desk), None)
     return record.message.id
-
-
-@pytest.fixture
-def base_url(desk: object, letter_id: str) -> Iterator[str]:
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    server = uvicorn.Server(uvicorn.Config(create_app(cast(Desk, desk)), log_level="warning"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.02)
-    yield f"http://127.0.0.1:{sock.getsockname()[1]}"
-    server.should_exit = True
-    thread.join(timeout=10)
-    sock.close()
-
-
-@pytest.fixture
-def page(base_url: str) -> Iterator[Page]:
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (`make system`)")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS, headless=True)
-        context = browser.new_context(viewport={"width": 1400, "height": 1000})
-        yield context.new_page()
-        browser.close()
 
 
 def test_transcribing_a_handwritten_page_in_the_browser(

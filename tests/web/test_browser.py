@@ -2,34 +2,17 @@
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any, cast
 
 import pytest
-import uvicorn
 from deskseed import Seeded, seed
-from playwright.sync_api import Browser, Dialog, Page, sync_playwright
+from playwright.sync_api import Dialog, Page
+from tests.conftest import ARTIFACTS, serve
 
 from stagedoor.services import Desk
-from stagedoor.web.app import create_app
 
 pytestmark = pytest.mark.browser
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
 @pytest.fixture
@@ -39,41 +22,9 @@ def seeded(desk: object) -> Seeded:
 
 @pytest.fixture
 def base_url(desk: object, seeded: Seeded) -> Iterator[str]:
-    """uvicorn in a background thread on a socket bound here, so the port cannot be taken in between."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(cast(Desk, desk)), log_level="warning"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.02)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
-    sock.close()
-
-
-@pytest.fixture
-def browser() -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        pytest.fail(
-            f"{CHROMIUM} is missing: install Debian's chromium (`make system` or apt-get install chromium)"
-        )
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS, headless=True)
-        yield b
-        b.close()
-
-
-@pytest.fixture
-def page(browser: Browser, base_url: str) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    p = context.new_page()
-    yield p
-    context.close()
+    """The seeded desk, served (tests/conftest.py serves and launches chromium for every browser test)."""
+    with serve(desk) as url:
+        yield url
 
 
 def test_security_queue_click_through_to_highlighted_evidence(
