@@ -1,0 +1,5 @@
+"""`python -m stagedoor.cli`."""
+
+from stagedoor.cli import main
+
+main()
