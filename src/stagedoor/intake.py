@@ -1,6 +1,6 @@
 """Use-cases for mail that arrives on its own: live IMAP mailboxes and the intake API's tokens and posts.
 
-Like services.py, the one place where ingest, store and the reader meet for these paths; CLI and web call
+Like services/, the one place where ingest, store and the reader meet for these paths; CLI and web call
 only these.
 """
 
