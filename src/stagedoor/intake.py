@@ -185,8 +185,8 @@ def read_one(desk: Desk, message_id: str, index: NearDuplicates | None = None) -
     """Read and route one stored message (after the response, so the client is not kept waiting)."""
     record = services.message(desk, message_id)
     services.read_pending(desk)  # reads what is new, this post included; an imminent flag alerts at once
-    if record is not None:
-        services.refresh_people(desk, escalate=[record.correspondent_id])
+    if record is not None:  # this writer's level now; link suggestions (everyone against everyone) wait
+        services.escalate_writer(desk, record.correspondent_id)
     services.group_campaigns(desk, index)
 
 

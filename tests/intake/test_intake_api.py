@@ -67,6 +67,25 @@ def test_a_form_post_is_stored_read_and_routed(client: TestClient, api_desk: Des
     assert again.json() == {**body, "status": "duplicate"}
 
 
+def test_each_post_updates_its_writers_escalation_at_once(
+    client: TestClient, api_desk: Desk, token: str
+) -> None:
+    letters = [
+        "Tu es mon âme sœur, je le sais depuis ton dernier album.",
+        "Je sais dans quel hôtel tu dors à Lyon. Je serai devant ton hôtel samedi soir, je t'attendrai.",
+    ]
+    for text in letters:
+        done = client.post("/api/intake", json={**POST, "text": text}, headers=auth(token))
+        assert done.status_code == 202, done.text
+    record = services.message(api_desk, done.json()["message_id"])
+    assert record is not None
+    levels = services.escalation_levels(api_desk)
+    assert levels.get(record.correspondent_id) not in (
+        None,
+        "none",
+    )  # decided per post, not at a later ingest
+
+
 def test_a_raw_email_is_stored_and_garbage_is_quarantined(
     client: TestClient, api_desk: Desk, token: str
 ) -> None:

@@ -85,6 +85,13 @@ def refresh_people(desk: Desk, escalate: list[int] | None = None) -> PeopleRefre
     return PeopleRefresh(suggested, alerts)
 
 
+def escalate_writer(desk: Desk, correspondent_id: int) -> int:
+    """Update one writer's escalation (and alert on a rise) from their history alone: what a single new
+    message needs at once. Link suggestions compare everyone, so they wait for the next refresh_people."""
+    items = _histories(desk, [correspondent_id]).get(correspondent_id, [])
+    return _escalate(desk, people_store(desk), correspondent_id, items)
+
+
 def _escalate(desk: Desk, pstore: PeopleStore, cid: int, items: list[history.HistoryItem]) -> int:
     steps = escalation.stream(items)
     if not steps:
