@@ -21,7 +21,7 @@ PROVENANCE = ROOT.parent / "shared" / "data" / "PROVENANCE.md"
 TRAIN_AND_EVAL = {
     "counsel_chat_questions", "cssrs_reddit_500", "depression_severity_reddit_naseem2022", "depsign_ltedi2022",
     "dreaddit_stress", "sdcnl_reddit_suicide_vs_depression", "twitter_suicidal_ideation_kaggle",
-    "ami_ibereval2018_en", "cyberagressionado_v2_fr", "davidson_hate_offensive", "ethos",
+    "ami_ibereval2018_en", "convabuse_cercascurry2021", "cyberagressionado_v2_fr", "davidson_hate_offensive", "ethos",
     "formspring_cyberbullying", "mlma_hate_speech", "olid_offenseval2019", "threat_youtube_hammer2019",
     "youtoxic_english_1000", "youtube_spam_collection_uci",
 }  # fmt: skip
