@@ -59,7 +59,12 @@ def test_an_edited_row_is_named(any_desk: object) -> None:
 def test_an_edited_row_with_a_recomputed_hash_breaks_the_next_link(any_desk: object) -> None:
     desk = cast(Desk, any_desk)
     _trail(desk)
-    _bypass(desk, "UPDATE audit_log SET hash = 'f' || substr(hash, 2) WHERE id = 3")
+    # a hash that already starts with "f" (1 in 16) must still change
+    _bypass(
+        desk,
+        "UPDATE audit_log SET hash = CASE WHEN substr(hash, 1, 1) = 'f' THEN '0' ELSE 'f' END"
+        " || substr(hash, 2) WHERE id = 3",
+    )
     problems = audit.verify(desk).problems
     assert any(p.startswith("row 3:") for p in problems) and any(p.startswith("row 4:") for p in problems)
 
