@@ -3,7 +3,6 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
-SYSTEM_STAMP := /tmp/.stagedoor-system-deps
 
 .PHONY: demo test lint bench models eval eval-people system venv serve clean
 
