@@ -39,6 +39,7 @@ models: venv
 
 bench: venv
 	$(BIN)/python bench/read_throughput.py
+	$(BIN)/python bench/read_worst_case.py
 	$(BIN)/python bench/people_refresh.py
 	$(BIN)/python bench/ocr_throughput.py
 	$(BIN)/python bench/desk_overhead.py
