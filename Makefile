@@ -3,7 +3,6 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
-SYSTEM_STAMP := /tmp/.stagedoor-system-deps
 
 .PHONY: demo test lint bench models eval eval-people system venv serve clean
 
@@ -40,6 +39,7 @@ models: venv
 
 bench: venv
 	$(BIN)/python bench/read_throughput.py
+	$(BIN)/python bench/read_worst_case.py
 	$(BIN)/python bench/people_refresh.py
 	$(BIN)/python bench/ocr_throughput.py
 	$(BIN)/python bench/desk_overhead.py

@@ -79,8 +79,8 @@ def main() -> None:
     args = parser.parse_args()
     os.environ["STAGEDOOR_BENCH_IMAP_PASSWORD"] = PASSWORD
     server = Dovecot.create()
-    server.start()
     try:
+        server.start()
         server.append("INBOX", mail(args.messages))
         times: dict[str, list[float]] = {"imaplib": [], "stagedoor": []}
         with tempfile.TemporaryDirectory(prefix="stagedoor-bench-") as tmp:

@@ -21,17 +21,28 @@ DATA = Path(__file__).parent / "data"
 
 
 @pytest.fixture(scope="session")
-def postgres_server_url() -> str:
-    """The server `make test` started; started here through the same script when pytest runs alone."""
+def postgres_server_url() -> Iterator[str]:
+    """The server `make test` started; when pytest runs alone, one of its own (free port, fresh directory)
+    through the same script, stopped and removed at the end of the session."""
     url = os.environ.get("STAGEDOOR_TEST_POSTGRES_URL")
     if url:
-        return url
-    done = subprocess.run(
-        [str(ROOT / "scripts" / "test-postgres.sh"), "start"], capture_output=True, text=True, check=False
-    )
-    if done.returncode != 0:
+        yield url
+        return
+    url, data_dir = start_test_postgres()
+    try:
+        yield url
+    finally:
+        subprocess.run([str(ROOT / "scripts" / "test-postgres.sh"), "stop", data_dir], check=False)
+
+
+def start_test_postgres() -> tuple[str, str]:
+    """(URL, data directory) of a new throwaway server from scripts/test-postgres.sh."""
+    script = str(ROOT / "scripts" / "test-postgres.sh")
+    done = subprocess.run([script, "start"], capture_output=True, text=True, check=False)
+    lines = done.stdout.strip().splitlines()
+    if done.returncode != 0 or len(lines) != 2:
         pytest.fail(f"could not start the test PostgreSQL server: {done.stderr.strip()}")
-    return done.stdout.strip().splitlines()[-1]
+    return lines[0], lines[1]
 
 
 @pytest.fixture

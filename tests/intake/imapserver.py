@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 USER, PASSWORD = "fanmail", "stage-door-test"
+ATTEMPTS = 5
 
 CONFIG = """\
 base_dir = {root}/run
@@ -93,23 +94,42 @@ class Dovecot:
         )  # fmt: skip
         (root / "passwd").write_text(f"{USER}:{{PLAIN}}{PASSWORD}\n")
         server = cls(root, free_port(), free_port())
-        (root / "dovecot.conf").write_text(
-            CONFIG.format(root=root, uid=mail_owner.pw_uid, gid=mail_owner.pw_gid, port=server.port,
-                          tls_port=server.tls_port)
-        )  # fmt: skip
+        server._configure()
         return server
+
+    def _configure(self) -> None:
+        mail_owner = pwd.getpwnam("dovecot")
+        (self.root / "dovecot.conf").write_text(
+            CONFIG.format(root=self.root, uid=mail_owner.pw_uid, gid=mail_owner.pw_gid, port=self.port,
+                          tls_port=self.tls_port)
+        )  # fmt: skip
 
     @property
     def ca_file(self) -> Path:
         return self.root / "cert.pem"
 
-    def start(self) -> None:
-        # the daemon keeps inherited pipes open, so its output goes to a file, never to a pipe we wait on
-        with (self.root / "start.log").open("ab") as log:
-            subprocess.run(
-                ["dovecot", "-c", str(self.root / "dovecot.conf")], check=True, stdout=log, stderr=log
-            )
-        self._wait(up=True)
+    def start(self, ports_fixed: bool = False) -> None:
+        """Start on the ports picked at create(); when another process took one in between, on new free
+        ports (never on a restart, whose clients keep the old ports: then it waits for them)."""
+        log_path = self.root / "start.log"
+        for attempt in range(ATTEMPTS):
+            # the daemon keeps inherited pipes open, so its output goes to a file, never to a pipe we wait on
+            log_path.write_bytes(b"")
+            with log_path.open("ab") as log:
+                done = subprocess.run(
+                    ["dovecot", "-c", str(self.root / "dovecot.conf")], stdout=log, stderr=log
+                )
+            if done.returncode == 0:
+                self._wait(up=True)
+                return
+            if "Address already in use" not in log_path.read_text() or attempt == ATTEMPTS - 1:
+                break
+            if ports_fixed:
+                time.sleep(0.2)
+            else:
+                self.port, self.tls_port = free_port(), free_port()
+                self._configure()
+        raise RuntimeError(f"dovecot did not start: {log_path.read_text().strip()}")
 
     def stop(self) -> None:
         pid_file = self.root / "run" / "master.pid"
@@ -131,7 +151,7 @@ class Dovecot:
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False,
         )  # fmt: skip
         self.stop()
-        self.start()
+        self.start(ports_fixed=True)
 
     def _wait(self, up: bool) -> None:
         deadline = time.monotonic() + 20

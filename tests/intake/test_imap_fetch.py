@@ -27,9 +27,11 @@ ENV_PASSWORD = "STAGEDOOR_TEST_IMAP_PASSWORD"
 @pytest.fixture
 def dovecot() -> Iterator[Dovecot]:
     server = Dovecot.create()
-    server.start()
-    yield server
-    server.destroy()
+    try:
+        server.start()
+        yield server
+    finally:
+        server.destroy()
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import socket
 import threading
+import time
 from collections.abc import Iterator
 from datetime import timedelta
 from email import message_from_bytes, policy
@@ -27,10 +28,16 @@ from stagedoor.store.mapping import now
 PLAN = "i've saved up my pills and tonight is the night. thank you for everything xx"
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+class LoopbackSMTP(Controller):
+    """aiosmtpd on a socket bound here to port 0: no moment in which another process can take the port."""
+
+    def __init__(self, handler: Any) -> None:
+        self._sock = socket.socket()
+        self._sock.bind(("127.0.0.1", 0))
+        super().__init__(handler, hostname="127.0.0.1", port=self._sock.getsockname()[1])
+
+    def _create_server(self) -> Any:
+        return self.loop.create_server(self._factory_invoker, sock=self._sock, ssl=self.ssl_context)
 
 
 class Inbox:
@@ -45,11 +52,11 @@ class Inbox:
 
 
 class Receiver:
-    """A webhook receiver that can be stopped and started again on the same port."""
+    """A webhook receiver on a free port that can be stopped and started again on the same port."""
 
-    def __init__(self, port: int) -> None:
-        self.port, self.bodies, self.server = port, cast(list[dict[str, Any]], []), None
-        self._thread: threading.Thread | None = None
+    def __init__(self) -> None:
+        self.port, self.bodies = 0, cast(list[dict[str, Any]], [])
+        self.server: ThreadingHTTPServer | None = None
 
     def start(self) -> None:
         bodies = self.bodies
@@ -63,29 +70,40 @@ class Receiver:
             def log_message(self, *_: Any) -> None:
                 return
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)  # type: ignore[assignment]
-        self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)  # type: ignore[attr-defined]
-        self._thread.start()
+        self.server = self._bind(Handler)
+        self.port = self.server.server_address[1]
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def _bind(self, handler: type[BaseHTTPRequestHandler]) -> ThreadingHTTPServer:
+        """Port 0 the first time; a restart wants its old port back, so it waits a moment if that is held."""
+        for _ in range(50):
+            try:
+                return ThreadingHTTPServer(("127.0.0.1", self.port), handler)
+            except OSError:
+                if self.port == 0:
+                    raise
+                time.sleep(0.1)
+        return ThreadingHTTPServer(("127.0.0.1", self.port), handler)
 
     def stop(self) -> None:
         if self.server is not None:
-            self.server.shutdown()  # type: ignore[unreachable]
+            self.server.shutdown()
             self.server.server_close()
             self.server = None
 
 
 @pytest.fixture
 def smtp() -> Iterator[tuple[Inbox, int]]:
-    inbox, port = Inbox(), free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    inbox = Inbox()
+    controller = LoopbackSMTP(inbox)
     controller.start()
-    yield inbox, port
+    yield inbox, controller.port
     controller.stop()
 
 
 @pytest.fixture
 def receiver() -> Iterator[Receiver]:
-    r = Receiver(free_port())
+    r = Receiver()
     r.start()
     yield r
     r.stop()

@@ -29,6 +29,9 @@ HYPOTHETICAL, PAST, JOKING = "hypothetical", "in the past", "sounds like fan hyp
 NEGATION_GAP = 4
 """At most this many (transparent) words between a negation and the hit it governs."""
 SUBJECT_WORDS = 12
+CONTEXT_CHARS = 1000
+"""Context is read at most this far either side of a hit, even in a sentence that never ends: with the budget
+of hits per category (patterns.HITS_PER_CATEGORY), the work per message stays linear in its length."""
 _CLAUSE_BREAK = re.compile(
     r"[,;:()]|\s-\s|\b(?:but|and|so|because|cause|cuz|then|when|while|which|who|here'?s|here is"
     r"|mais|et|donc|parce que|car|puis|alors|quand|sinon|voici|voila)\b"
@@ -47,6 +50,8 @@ class Cues:
     lexicon: Lexicon
     languages: tuple[str, ...]
     _found: dict[str, list[tuple[int, int, str]]] = field(default_factory=dict)
+    _index: dict[str, tuple[list[int], list[int], int]] = field(default_factory=dict)
+    """Per cue set: match starts in order, the match behind each, the longest match (so lookups bisect)."""
 
     def matches(self, name: str) -> list[tuple[int, int, str]]:
         """(start, end, kind) of every cue of data file `name` in the text."""
@@ -62,9 +67,26 @@ class Cues:
         return [c for c in self.lexicon.cue_set("negation", self.languages) if c.kind == "transparent"]
 
     def within(self, name: str, start: int, end: int, kind: str | None = None) -> list[tuple[int, int, str]]:
-        return [
-            m for m in self.matches(name) if start <= m[0] and m[1] <= end and (kind is None or m[2] == kind)
-        ]
+        """The matches inside [start, end], in the order `matches` gives them."""
+        starts, order, _ = self._indexed(name)
+        found = self.matches(name)
+        picked = (found[i] for i in sorted(order[bisect_left(starts, start) : bisect_right(starts, end)]))
+        return [m for m in picked if m[1] <= end and (kind is None or m[2] == kind)]
+
+    def overlaps(self, name: str, start: int, end: int, kind: str) -> bool:
+        """Whether a match of `kind` overlaps [start, end)."""
+        starts, order, longest = self._indexed(name)
+        found = self.matches(name)
+        near = order[bisect_left(starts, start - longest + 1) : bisect_left(starts, end)]
+        return any(found[i][1] > start and found[i][2] == kind for i in near)
+
+    def _indexed(self, name: str) -> tuple[list[int], list[int], int]:
+        if name not in self._index:
+            found = self.matches(name)
+            order = sorted(range(len(found)), key=lambda i: found[i][0])
+            longest = max((e - s for s, e, _ in found), default=0)
+            self._index[name] = ([found[i][0] for i in order], order, longest)
+        return self._index[name]
 
 
 def hyperbole_spans(cues: Cues) -> list[tuple[int, int]]:
@@ -214,14 +236,15 @@ def _model_entry(category: Category) -> Entry:
 
 
 def judge(hits: tuple[Hit, ...], cues: Cues, quoted: tuple[tuple[int, int], ...]) -> tuple[Hit, ...]:
-    """Every hit, some marked `dismissed` or `downgraded` with the reason."""
-    return tuple(_judge(hit, cues, quoted) for hit in hits)
+    """Every hit, some marked `dismissed` or `downgraded` with the reason; the one standing for hits past the
+    budget is not read, so it stands as written."""
+    return tuple(hit if hit.unread else _judge(hit, cues, quoted) for hit in hits)
 
 
 def _judge(hit: Hit, cues: Cues, quoted: tuple[tuple[int, int], ...]) -> Hit:
     if any(start <= hit.start and hit.end <= end for start, end in quoted) and not _owned(hit, cues):
         return replace(hit, dismissed=QUOTED)
-    if any(s < hit.end and hit.start < e for s, e, kind in cues.matches("hyperbole") if kind == "hyperbole"):
+    if cues.overlaps("hyperbole", hit.start, hit.end, "hyperbole"):
         return replace(hit, dismissed=HYPERBOLE)
     if _negated(hit, cues):
         return replace(hit, dismissed=NEGATED)
@@ -236,8 +259,7 @@ def _judge(hit: Hit, cues: Cues, quoted: tuple[tuple[int, int], ...]) -> Hit:
 
 def _owned(hit: Hit, cues: Cues) -> bool:
     """The writer makes a quoted lyric their own ("that's exactly how I feel"): it is a self-report after all."""
-    here = cues.norm.sentence_index(hit.start)
-    return any(cues.within("owning", a, b) for a, b in cues.norm.sentences[here : here + 2])
+    return any(cues.within("owning", a, b) for a, b in _sentences(cues.norm, hit.start, after=1))
 
 
 def _negated(hit: Hit, cues: Cues) -> bool:
@@ -248,7 +270,7 @@ def _negated(hit: Hit, cues: Cues) -> bool:
     """
     norm = cues.norm
     start = _clause_start(norm, hit.start)
-    sentence_start = norm.sentences[norm.sentence_index(hit.start)][0]
+    sentence_start = _sentences(norm, hit.start)[0][0]
     lifted = cues.within("negation", sentence_start, hit.end, "unnegation")
     for ns, ne, _ in cues.within("negation", start, hit.start, "negation"):
         if any(ls <= ns and ne <= le for ls, le, _ in lifted) or _CONDITION.search(norm.text, start, ns):
@@ -276,14 +298,13 @@ def _about_someone_else(hit: Hit, cues: Cues) -> bool:
 def _softener(hit: Hit, cues: Cues) -> str:
     """Why a writer-side hit stands at `low` only, or "" when it stands as written."""
     norm = cues.norm
-    here = norm.sentence_index(hit.start)
-    s_start, s_end = norm.sentences[here]
+    [(s_start, s_end)] = _sentences(norm, hit.start)
     severity = hit.entry.severity
     if severity <= Severity.CONCERN and cues.within(
         "hypothetical", _window_start(norm, hit.start, SUBJECT_WORDS), hit.start
     ):
         return HYPOTHETICAL
-    near = norm.sentences[max(0, here - 1) : here + 2]
+    near = _sentences(norm, hit.start, before=1, after=1)
     recovered = [m for a, b in near for m in cues.within("past", a, b, "recovered")]
     present = [
         p
@@ -305,14 +326,21 @@ def _overlap(a: tuple[int, int, str], b: tuple[int, int, str]) -> bool:
     return a[0] < b[1] and b[0] < a[1]
 
 
+def _sentences(norm: Normalised, offset: int, before: int = 0, after: int = 0) -> list[tuple[int, int]]:
+    """The sentence holding `offset` (with `before` and `after` more), each cut to CONTEXT_CHARS around it."""
+    here = norm.sentence_index(offset)
+    low, high = offset - CONTEXT_CHARS, offset + CONTEXT_CHARS
+    return [(max(a, low), min(b, high)) for a, b in norm.sentences[max(0, here - before) : here + after + 1]]
+
+
 def _clause_start(norm: Normalised, offset: int) -> int:
-    start = norm.sentences[norm.sentence_index(offset)][0]
+    start = _sentences(norm, offset)[0][0]
     breaks = [m.end() for m in _CLAUSE_BREAK.finditer(norm.text, start, offset)]
     return max([start, *breaks])
 
 
 def _window_start(norm: Normalised, offset: int, words: int) -> int:
     """Where the `words` words before `offset`, within its sentence, begin."""
-    start = norm.sentences[norm.sentence_index(offset)][0]
+    start = _sentences(norm, offset)[0][0]
     tail = list(_WORD.finditer(norm.text, start, offset))
     return tail[-words].start() if len(tail) >= words else start

@@ -10,6 +10,7 @@ quotation marks (three words or more) found inside a lyric line.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -20,6 +21,9 @@ from stagedoor.read.normalise import Normalised, fold
 
 MIN_LINE_WORDS = 4
 MIN_QUOTE_WORDS = 3
+COMPARISONS = 10_000
+"""Fuzzy comparisons per message at most (none of 3,000 C-SSRS posts and YouTube comments made 600): past it,
+no more passages count as quoted, so their hits stand; no text buys minutes of reading with lyric-like lines."""
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z0-9]+)*")
 _QUOTE = re.compile(r"\"([^\"]+)\"|(?<!\w)'([^'\n]+?)'(?!\w)")
 
@@ -58,19 +62,42 @@ def quoted_spans(
     if not index.lines:
         return ()
     words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(norm.text)]
+    starts, ends = [w[0] for w in words], [w[1] for w in words]
     found: set[tuple[int, int]] = set()
+    like = Likeness(similarity)
     for start, end in hit_spans:
-        first = next((i for i, w in enumerate(words) if w[1] > start), len(words))
-        last = next((i for i in range(len(words) - 1, -1, -1) if words[i][0] < end), first - 1) + 1
+        first, last = bisect_right(ends, start), bisect_left(starts, end)  # the words the span touches
+        if like.spent:
+            break
         if last <= first:
             continue
-        found.update(_line_quotes(words, first, last, index, similarity))
-    found.update(_marked_quotes(norm.text, index, similarity))
+        found.update(_line_quotes(words, first, last, index, like))
+    found.update(_marked_quotes(norm.text, index, like))
     return tuple(sorted(found))
 
 
+class Likeness:
+    """One message's fuzzy comparisons: COMPARISONS at most, and difflib runs once per distinct pair."""
+
+    def __init__(self, threshold: float) -> None:
+        self.threshold, self.calls = threshold, 0
+        self.seen: dict[tuple[str, str], bool] = {}
+
+    @property
+    def spent(self) -> bool:
+        return self.calls >= COMPARISONS
+
+    def __call__(self, a: str, b: str) -> bool:
+        self.calls += 1
+        if self.calls > COMPARISONS:
+            return False
+        if (a, b) not in self.seen:
+            self.seen[(a, b)] = _similar(a, b, self.threshold)
+        return self.seen[(a, b)]
+
+
 def _line_quotes(
-    words: list[tuple[int, int, str]], first: int, last: int, index: LyricIndex, similarity: float
+    words: list[tuple[int, int, str]], first: int, last: int, index: LyricIndex, like: Likeness
 ) -> Iterable[tuple[int, int]]:
     """Windows of the message covering words[first:last] that read like a whole lyric line."""
     around = [w[2] for w in words[max(0, first - 12) : last + 12]]
@@ -79,18 +106,18 @@ def _line_quotes(
         if len(line) < MIN_LINE_WORDS:
             continue
         target = " ".join(line)
-        if sum(w in line for w in around) < len(line) * similarity * 0.8:
+        if sum(w in line for w in around) < len(line) * like.threshold * 0.8:
             continue
         for size in (len(line) - 1, len(line), len(line) + 1):
             if size < last - first:
                 continue
             for at in range(max(0, last - size), min(first, len(words) - size) + 1):
                 window = " ".join(w[2] for w in words[at : at + size])
-                if _similar(window, target, similarity):
+                if like(window, target):
                     yield words[at][0], words[at + size - 1][1]
 
 
-def _marked_quotes(text: str, index: LyricIndex, similarity: float) -> Iterable[tuple[int, int]]:
+def _marked_quotes(text: str, index: LyricIndex, like: Likeness) -> Iterable[tuple[int, int]]:
     """Passages in quotation marks that appear, near enough, inside a lyric line."""
     for m in _QUOTE.finditer(text):
         group = 1 if m.group(1) is not None else 2
@@ -102,7 +129,7 @@ def _marked_quotes(text: str, index: LyricIndex, similarity: float) -> Iterable[
             line = index.lines[line_id]
             sizes = {max(1, len(quoted) - 1), len(quoted), len(quoted) + 1}
             if any(
-                _similar(" ".join(line[at : at + size]), target, similarity)
+                like(" ".join(line[at : at + size]), target)
                 for size in sizes
                 for at in range(0, max(1, len(line) - size + 1))
             ):

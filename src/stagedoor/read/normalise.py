@@ -91,9 +91,13 @@ class Normalised:
             spans.append((at, len(self.text)))
         return tuple(spans) or ((0, 0),)
 
+    @cached_property
+    def _sentence_starts(self) -> tuple[int, ...]:
+        return tuple(start for start, _ in self.sentences)
+
     def sentence_index(self, offset: int) -> int:
         """The sentence holding normalised `offset` (the one before, when it falls on punctuation)."""
-        return max(0, bisect_right([start for start, _ in self.sentences], offset) - 1)
+        return max(0, bisect_right(self._sentence_starts, offset) - 1)
 
 
 def normalise(text: str) -> Normalised:

@@ -7,10 +7,15 @@ someone else's story). Hits keep normalised offsets; offsets into the original a
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from stagedoor.domain import Category
 from stagedoor.read.lexicon import Entry, Lexicon
 from stagedoor.read.needles import squeeze
+
+HITS_PER_CATEGORY = 50
+"""Hits of one category read in context, per message: reading stays linear in the text however often a phrase
+repeats ("I want to die " x 8,000 was 207 s of reading). A letter is far below it; the rest is counted."""
 
 
 @dataclass(frozen=True)
@@ -23,6 +28,8 @@ class Hit:
     """Why the context stage set this hit aside ("hyperbole", "negated"...); empty while it stands."""
     downgraded: str = ""
     """Why it stands at `low` only ("hypothetical", "in the past")."""
+    unread: int = 0
+    """On the one hit that stands for its category's matches past the budget: how many were not read."""
 
 
 @dataclass(frozen=True)
@@ -66,4 +73,25 @@ class Matcher:
             found.extend(
                 Hit(entry, m.start(), m.end()) for m in entry.regex.finditer(text) if m.end() > m.start()
             )
-        return tuple(found)
+        return within_budget(found)
+
+
+def within_budget(hits: list[Hit], per_category: int = HITS_PER_CATEGORY) -> tuple[Hit, ...]:
+    """The first `per_category` hits of each category (in reading order) as they are; the rest become one hit,
+    the most severe of them, that carries their number and that context does not read: it stands as written,
+    and its flag tells a person what was not read."""
+    by_category: dict[Category, list[int]] = defaultdict(list)
+    for i, hit in enumerate(hits):
+        by_category[hit.entry.category].append(i)
+    if all(len(indexes) <= per_category for indexes in by_category.values()):
+        return tuple(hits)
+    kept: set[int] = set()
+    over: list[Hit] = []
+    for indexes in by_category.values():
+        in_order = sorted(indexes, key=lambda i: (hits[i].start, i))
+        kept.update(in_order[:per_category])
+        rest = in_order[per_category:]
+        if rest:
+            worst = max(rest, key=lambda i: (hits[i].entry.severity.rank, -hits[i].start))
+            over.append(replace(hits[worst], unread=len(rest)))
+    return (*(hit for i, hit in enumerate(hits) if i in kept), *over)

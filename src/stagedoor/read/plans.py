@@ -8,8 +8,10 @@ entry may narrow them with its "escalate" list: knowing a hotel is not planning 
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import islice
 
 from stagedoor.domain import Category, Severity
 from stagedoor.read.lexicon import Cue, Entry
@@ -29,6 +31,8 @@ elsewhere in a stalker's letter ("the Lyon date is on the 14th") is the concert'
 KIND_WORDS = {"time": "a time", "place": "a place", "suicide_means": "a means", "weapon": "a weapon"}
 ESCALATES_FROM = Severity.CONCERN
 """Only hits at this severity or above become imminent: a stage-door autograph plus a date stays low."""
+PLANS_PER_FLAG = 50
+"""Plan cues one flag takes as evidence: a text that repeats "tonight" 8,000 times still makes a short flag."""
 
 
 @dataclass(frozen=True)
@@ -48,9 +52,34 @@ def find_plans(norm: Normalised, cues: Iterable[Cue]) -> tuple[Plan, ...]:
 
 def plans_near(norm: Normalised, entry: Entry, start: int, plans: Iterable[Plan]) -> list[Plan]:
     """The plan cues that can make a hit of `entry` (starting at `start`) imminent."""
-    reach = PLAN_KINDS.get(entry.category, {})
-    kinds = reach.keys() & set(entry.escalate) if entry.escalate is not None else reach.keys()
-    if not kinds:
-        return []
-    here = norm.sentence_index(start)
-    return [p for p in plans if p.kind in kinds and abs(norm.sentence_index(p.start) - here) <= reach[p.kind]]
+    return PlanIndex.build(norm, plans).near(norm, entry, start)
+
+
+@dataclass(frozen=True)
+class PlanIndex:
+    """One text's plan cues with the sentence of each, built once, so each hit finds its plans by bisection
+    instead of looking at every plan in the text."""
+
+    plans: tuple[Plan, ...]
+    sentences: tuple[int, ...]
+
+    @classmethod
+    def build(cls, norm: Normalised, plans: Iterable[Plan]) -> PlanIndex:
+        ordered = tuple(sorted(plans, key=lambda p: (p.start, p.end)))
+        return cls(ordered, tuple(norm.sentence_index(p.start) for p in ordered))
+
+    def near(self, norm: Normalised, entry: Entry, start: int, limit: int | None = None) -> list[Plan]:
+        """`plans_near`, the first `limit` of them at most."""
+        reach = PLAN_KINDS.get(entry.category, {})
+        kinds = reach.keys() & set(entry.escalate) if entry.escalate is not None else reach.keys()
+        if not kinds:
+            return []
+        here = norm.sentence_index(start)
+        widest = max(reach[k] for k in kinds)
+        lo, hi = bisect_left(self.sentences, here - widest), bisect_right(self.sentences, here + widest)
+        found = (
+            p
+            for p, sentence in zip(self.plans[lo:hi], self.sentences[lo:hi], strict=True)
+            if p.kind in kinds and abs(sentence - here) <= reach[p.kind]
+        )
+        return list(islice(found, limit))

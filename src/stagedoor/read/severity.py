@@ -12,8 +12,8 @@ from collections import defaultdict
 
 from stagedoor.domain import Category, Evidence, Flag, Severity
 from stagedoor.read.normalise import Normalised
-from stagedoor.read.patterns import Hit
-from stagedoor.read.plans import ESCALATES_FROM, KIND_WORDS, Plan, plans_near
+from stagedoor.read.patterns import HITS_PER_CATEGORY, Hit
+from stagedoor.read.plans import ESCALATES_FROM, KIND_WORDS, PLANS_PER_FLAG, Plan, PlanIndex
 
 BASE_SCORE = {Severity.LOW: 0.3, Severity.CONCERN: 0.55, Severity.URGENT: 0.75, Severity.IMMINENT: 0.9}
 PER_EXTRA_SIGN = 0.05
@@ -30,7 +30,8 @@ def build_flags(
             dismissed[(hit.entry.category, hit.dismissed)].append(hit)
         else:
             standing[hit.entry.category].append(hit)
-    flags = tuple(_flag(norm, c, standing[c], plans) for c in Category if c in standing)
+    index = PlanIndex.build(norm, plans)
+    flags = tuple(_flag(norm, c, standing[c], index) for c in Category if c in standing)
     suppressed = tuple(
         _suppressed(norm, c, why, hits)
         for c in Category
@@ -44,13 +45,14 @@ def hit_severity(hit: Hit) -> Severity:
     return Severity.LOW if hit.downgraded else hit.entry.severity
 
 
-def _flag(norm: Normalised, category: Category, hits: list[Hit], plans: tuple[Plan, ...]) -> Flag:
+def _flag(norm: Normalised, category: Category, hits: list[Hit], plans: PlanIndex) -> Flag:
     strongest = max(hits, key=lambda h: hit_severity(h).rank)
     severity = hit_severity(strongest)
-    used: list[Plan] = []
+    near: dict[Plan, None] = {}
     for hit in hits:
-        if hit_severity(hit) >= ESCALATES_FROM:
-            used.extend(p for p in plans_near(norm, hit.entry, hit.start, plans) if p not in used)
+        if hit_severity(hit) >= ESCALATES_FROM and len(near) < PLANS_PER_FLAG:
+            near.update(dict.fromkeys(plans.near(norm, hit.entry, hit.start, PLANS_PER_FLAG)))
+    used = list(near)[:PLANS_PER_FLAG]
     if used:
         severity = Severity.IMMINENT
     rules = list(dict.fromkeys([h.entry.id for h in hits] + [p.cue_id for p in used]))
@@ -62,8 +64,19 @@ def _flag(norm: Normalised, category: Category, hits: list[Hit], plans: tuple[Pl
         severity,
         round(score, 4),
         _evidence(norm, spans),
-        _reason(norm, strongest, used),
+        _reason(norm, strongest, used) + _unread(hits),
         ",".join(rules),
+    )
+
+
+def _unread(hits: list[Hit]) -> str:
+    """What the reading budget left unread, said where the analyst looks: the flag's reason."""
+    unread = sum(h.unread for h in hits)
+    if not unread:
+        return ""
+    return (
+        f" Only the first {HITS_PER_CATEGORY} matches were read in context; {unread:,} more were not:"
+        " read the whole message."
     )
 
 
