@@ -22,15 +22,20 @@ from stagedoor.settings import Settings
 OUT = Path("bench-results")
 
 
-def corpus(n: int) -> list[str]:
-    """n JSONL lines cycling through the demo mailbox's texts, each made unique by its id."""
+def demo_texts() -> list[str]:
+    """The demo mailbox's non-empty texts, in mailbox order."""
     _, inputs = services.demo_settings(Settings())
-    texts = [
+    return [
         item.message.text
         for source in discover(inputs)
         for item in iter_source(source)
         if isinstance(item, Incoming) and item.message.text.strip()
     ]
+
+
+def corpus(n: int) -> list[str]:
+    """n JSONL lines cycling through the demo mailbox's texts, each made unique by its id."""
+    texts = demo_texts()
     return [json.dumps({"id": f"b{i}", "text": texts[i % len(texts)]}, ensure_ascii=False) for i in range(n)]
 
 

@@ -15,9 +15,9 @@ import json
 import time
 from pathlib import Path
 
+from read_throughput import demo_texts  # a sibling bench script: the same demo texts
+
 from stagedoor import services
-from stagedoor.domain import Incoming
-from stagedoor.ingest import discover, iter_source
 from stagedoor.read import Reader
 from stagedoor.settings import Settings
 
@@ -30,14 +30,7 @@ BEFORE = {1000: 1.5, 2000: 8.0, 4000: 44.0, 8000: 207.0}
 
 def harmless(reader: Reader, length: int) -> str:
     """The demo mailbox's letters that raise no flag, one after another, cut to `length` characters."""
-    _, inputs = services.demo_settings(Settings())
-    texts = [
-        item.message.text
-        for source in discover(inputs)
-        for item in iter_source(source)
-        if isinstance(item, Incoming) and item.message.text.strip()
-    ]
-    calm = [t for t in texts if not reader.read_text(t).flags]
+    calm = [t for t in demo_texts() if not reader.read_text(t).flags]
     joined = "\n\n".join(calm)
     return (joined * (length // len(joined) + 1))[:length]
 
